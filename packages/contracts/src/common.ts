@@ -12,10 +12,31 @@ export const minorSchema = z
   .min(-100_000_000_000)
   .max(100_000_000_000)
   .describe('Amount in integer minor units (cents)');
-export const positiveMinorSchema = z.int().min(1).max(100_000_000_000).describe('Positive amount in minor units');
-export const nonNegativeMinorSchema = z.int().min(0).max(100_000_000_000).describe('Amount in minor units, ≥ 0');
+export const positiveMinorSchema = z
+  .int()
+  .min(1)
+  .max(100_000_000_000)
+  .describe('Positive amount in minor units');
+export const nonNegativeMinorSchema = z
+  .int()
+  .min(0)
+  .max(100_000_000_000)
+  .describe('Amount in minor units, ≥ 0');
 
-export const currencies = ['PEN', 'MXN', 'COP', 'ARS', 'CLP', 'USD', 'BOB', 'UYU', 'PYG', 'GTQ', 'CRC', 'DOP'] as const;
+export const currencies = [
+  'PEN',
+  'MXN',
+  'COP',
+  'ARS',
+  'CLP',
+  'USD',
+  'BOB',
+  'UYU',
+  'PYG',
+  'GTQ',
+  'CRC',
+  'DOP',
+] as const;
 export const currencySchema = z.enum(currencies);
 
 export const locales = ['es', 'en'] as const;
@@ -36,7 +57,10 @@ export const slugSchema = z
   .min(2)
   .max(60)
   .regex(/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/, 'lowercase letters, digits and dashes');
-export const emailSchema = z.email().max(254).transform((e) => e.toLowerCase());
+export const emailSchema = z
+  .email()
+  .max(254)
+  .transform((e) => e.toLowerCase());
 export const usernameSchema = z
   .string()
   .trim()

@@ -72,9 +72,17 @@ export const errorCatalog: Record<ErrorCode, ErrorDefinition> = {
     en: 'Token reuse detected; please sign in again.',
   },
   CSRF_FAILED: { status: 403, es: 'Falta el token CSRF o no coincide.', en: 'Missing or wrong CSRF token.' },
-  FORBIDDEN: { status: 403, es: 'No tienes permiso para esta acción.', en: 'You are not allowed to do this.' },
+  FORBIDDEN: {
+    status: 403,
+    es: 'No tienes permiso para esta acción.',
+    en: 'You are not allowed to do this.',
+  },
   NOT_FOUND: { status: 404, es: 'No encontrado.', en: 'Not found.' },
-  CONFLICT: { status: 409, es: 'El recurso cambió o ya existe.', en: 'The resource changed or already exists.' },
+  CONFLICT: {
+    status: 409,
+    es: 'El recurso cambió o ya existe.',
+    en: 'The resource changed or already exists.',
+  },
   EMAIL_TAKEN: { status: 409, es: 'Ese correo ya está registrado.', en: 'That email is already registered.' },
   USERNAME_TAKEN: { status: 409, es: 'Ese usuario ya existe.', en: 'That username is taken.' },
   SLUG_TAKEN: { status: 409, es: 'Ese identificador ya está en uso.', en: 'That slug is already in use.' },
@@ -110,7 +118,11 @@ export const errorCatalog: Record<ErrorCode, ErrorDefinition> = {
     es: 'No hay una caja abierta: abre tu turno primero.',
     en: 'No open shift: open your shift first.',
   },
-  SHIFT_ALREADY_OPEN: { status: 409, es: 'Ya tienes una caja abierta.', en: 'You already have an open shift.' },
+  SHIFT_ALREADY_OPEN: {
+    status: 409,
+    es: 'Ya tienes una caja abierta.',
+    en: 'You already have an open shift.',
+  },
   SHIFT_NOT_OWNED: { status: 403, es: 'Esa caja no es tuya.', en: 'That shift is not yours.' },
   PC_IN_USE: { status: 409, es: 'La PC ya está en uso.', en: 'The PC is already in use.' },
   PC_UNREACHABLE: {

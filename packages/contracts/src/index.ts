@@ -1,3 +1,5 @@
 export * from './errors.js';
 export * from './common.js';
 export * from './auth.js';
+export * from './org.js';
+export * from './agent-protocol.js';

@@ -1,0 +1,49 @@
+/**
+ * Entry point: `node dist/agent.mjs --server <url> --pairing-code <code> [--data-dir d] [--port n]`.
+ * Enrolls on first start (no stored credential), then runs until SIGINT/SIGTERM.
+ * Windows service: run the bundle with the project's node.exe under a service wrapper (e.g.
+ * `sc.exe create eControlAgent binPath= "...\\node.exe ...\\agent.mjs --data-dir C:\\ProgramData\\eControl\\agent"`
+ * through WinSW/NSSM, since node is not a native service binary); auto-start, restart on failure.
+ */
+import { Agent } from './agent.js';
+import { parseCli, usage } from './cli-options.js';
+
+async function main(): Promise<void> {
+  let opts;
+  try {
+    opts = parseCli(process.argv.slice(2));
+  } catch (error) {
+    console.error((error as Error).message);
+    console.error(usage);
+    process.exit(2);
+  }
+  if (opts.help) {
+    console.log(usage);
+    return;
+  }
+  const agent = new Agent({
+    dataDir: opts.dataDir,
+    port: opts.port,
+    ...(opts.serverUrl ? { serverUrl: opts.serverUrl } : {}),
+    ...(opts.pairingCode ? { pairingCode: opts.pairingCode } : {}),
+    ...(opts.guardUid === undefined ? {} : { guardScope: { uid: opts.guardUid } }),
+  });
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`[agent] ${signal}: stopping`);
+    agent.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  await agent.start();
+}
+
+main().catch((error: unknown) => {
+  console.error('[agent] fatal:', error);
+  process.exit(1);
+});

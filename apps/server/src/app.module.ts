@@ -1,0 +1,86 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { CONFIG, type AppConfig } from './config/config.js';
+import { DATABASE, DB, type Database } from './db/database.js';
+import { KV, type KeyValueStore } from './kv/kv.js';
+import { EventBus } from './events/event-bus.js';
+import { AuditService } from './audit/audit.service.js';
+import { Metrics } from './metrics/metrics.js';
+import { MetricsController } from './metrics/metrics.controller.js';
+import { HealthController } from './health/health.controller.js';
+import { AuthRepository } from './auth/auth.repository.js';
+import { AuthService } from './auth/auth.service.js';
+import { AuthController } from './auth/auth.controller.js';
+import { AuthGuard } from './auth/auth.guard.js';
+import { TokenService } from './auth/token.service.js';
+import { OrganizationsRepository } from './organizations/organizations.repository.js';
+import { SignupService } from './organizations/signup.service.js';
+import { SignupController } from './organizations/signup.controller.js';
+import { LanCentersRepository } from './lan-centers/lan-centers.repository.js';
+import { LanCentersService } from './lan-centers/lan-centers.service.js';
+import { LanCentersController } from './lan-centers/lan-centers.controller.js';
+import { ZonesRepository } from './zones/zones.repository.js';
+import { ZonesService } from './zones/zones.service.js';
+import { ZonesController } from './zones/zones.controller.js';
+import { PcsRepository } from './pcs/pcs.repository.js';
+import { PcsService } from './pcs/pcs.service.js';
+import { PcsController } from './pcs/pcs.controller.js';
+import { StaffRepository } from './staff/staff.repository.js';
+import { StaffService } from './staff/staff.service.js';
+import { StaffController } from './staff/staff.controller.js';
+import { CustomersRepository } from './customers/customers.repository.js';
+import { CustomersService } from './customers/customers.service.js';
+import { CustomersController } from './customers/customers.controller.js';
+
+export const controllers = [
+  HealthController,
+  MetricsController,
+  AuthController,
+  SignupController,
+  LanCentersController,
+  ZonesController,
+  PcsController,
+  StaffController,
+  CustomersController,
+];
+
+export interface AppDeps {
+  config: AppConfig;
+  database: Database;
+  kv: KeyValueStore;
+}
+
+@Module({})
+export class AppModule {
+  static forRoot(deps: AppDeps): DynamicModule {
+    return {
+      module: AppModule,
+      controllers,
+      providers: [
+        { provide: CONFIG, useValue: deps.config },
+        { provide: DATABASE, useValue: deps.database },
+        { provide: DB, useValue: deps.database.db },
+        { provide: KV, useValue: deps.kv },
+        { provide: APP_GUARD, useClass: AuthGuard },
+        EventBus,
+        AuditService,
+        Metrics,
+        TokenService,
+        AuthRepository,
+        AuthService,
+        OrganizationsRepository,
+        SignupService,
+        LanCentersRepository,
+        LanCentersService,
+        ZonesRepository,
+        ZonesService,
+        PcsRepository,
+        PcsService,
+        StaffRepository,
+        StaffService,
+        CustomersRepository,
+        CustomersService,
+      ],
+    };
+  }
+}

@@ -1,0 +1,62 @@
+import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { CONFIG, type AppConfig } from '../config/config.js';
+import { AppError } from '../common/app-error.js';
+import { ROUTE_META, type RouteSpec } from '../common/route.js';
+import { KV, type KeyValueStore } from '../kv/kv.js';
+import { ACCESS_COOKIE, CSRF_COOKIE, CSRF_HEADER } from './cookies.js';
+import { TokenService, sha256 } from './token.service.js';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** Global guard: every route declares its roles with @Route; absent → denied. */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    @Inject(TokenService) private readonly tokens: TokenService,
+    @Inject(KV) private readonly kv: KeyValueStore,
+    @Inject(CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async canActivate(ctx: ExecutionContext): Promise<boolean> {
+    if (ctx.getType() !== 'http') return true;
+    const spec = Reflect.getMetadata(ROUTE_META, ctx.getHandler()) as RouteSpec | undefined;
+    if (!spec) throw new AppError('FORBIDDEN', { reason: 'route has no access rule' });
+    const request = ctx.switchToHttp().getRequest<FastifyRequest>();
+
+    if (spec.rateLimit === 'auth') {
+      const hits = await this.kv.incr(`rl:auth:${request.ip}`, 60);
+      if (hits > this.config.AUTH_RATE_LIMIT_PER_MIN)
+        throw new AppError('RATE_LIMITED', { retryAfterSeconds: 60 });
+    }
+
+    const fromHeader = /^Bearer\s+(.+)$/i.exec(request.headers.authorization ?? '')?.[1];
+    const fromCookie = request.cookies[ACCESS_COOKIE];
+    const token = fromHeader ?? fromCookie;
+
+    if (spec.roles === 'public') {
+      if (token) request.actor = await this.tokens.verifyAccess(token).catch(() => undefined);
+      return true;
+    }
+    if (!token) throw new AppError('UNAUTHENTICATED');
+    const claims = await this.tokens.verifyAccess(token);
+    if (claims.kind !== 'user') throw new AppError('FORBIDDEN');
+
+    if (!fromHeader && !SAFE_METHODS.has(request.method)) {
+      const header = request.headers[CSRF_HEADER];
+      const sent = Array.isArray(header) ? header[0] : header;
+      const cookie = request.cookies[CSRF_COOKIE];
+      if (!sent || sent !== cookie || !claims.csrfHash || sha256(sent) !== claims.csrfHash) {
+        throw new AppError('CSRF_FAILED');
+      }
+    }
+    if (!spec.roles.includes(claims.role)) throw new AppError('FORBIDDEN');
+    request.actor = {
+      userId: claims.userId,
+      role: claims.role,
+      organizationId: claims.organizationId,
+      lanCenterIds: claims.lanCenterIds,
+    };
+    return true;
+  }
+}

@@ -1,0 +1,110 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ZodError } from 'zod';
+import { type ErrorBody, type ErrorCode, errorCatalog, type FieldError } from '@econtrol/contracts';
+import { AppError } from './app-error.js';
+import { pickLocale } from './locale.js';
+
+export function zodFields(error: ZodError): FieldError[] {
+  return error.issues.map((issue) => ({
+    path: issue.path.map(String).join('.') || '(root)',
+    code: issue.code,
+    message: issue.message,
+  }));
+}
+
+export function errorBody(
+  code: ErrorCode,
+  acceptLanguage: string | string[] | undefined,
+  extra: { fields?: FieldError[]; details?: Record<string, unknown>; requestId?: string } = {},
+): ErrorBody {
+  const def = errorCatalog[code];
+  const locale = pickLocale(acceptLanguage);
+  return {
+    error: {
+      code,
+      status: def.status,
+      message: def[locale],
+      messages: { es: def.es, en: def.en },
+      ...(extra.fields ? { fields: extra.fields } : {}),
+      ...(extra.details ? { details: extra.details } : {}),
+      ...(extra.requestId ? { requestId: extra.requestId } : {}),
+    },
+  };
+}
+
+const fastifyCodes: Record<string, ErrorCode> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'BAD_REQUEST',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'BAD_REQUEST',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'BAD_REQUEST',
+};
+
+/** Maps every error to { error: { code, status, message, messages:{es,en}, fields? } }. */
+export function toErrorResponse(
+  exception: unknown,
+  request: FastifyRequest,
+): { status: number; body: ErrorBody; unexpected: boolean } {
+  const lang = request.headers['accept-language'];
+  const requestId = String(request.id);
+  if (exception instanceof AppError) {
+    const body = errorBody(exception.code, lang, {
+      ...(exception.fields ? { fields: exception.fields } : {}),
+      ...(exception.details ? { details: exception.details } : {}),
+      requestId,
+    });
+    return { status: body.error.status, body, unexpected: false };
+  }
+  if (exception instanceof ZodError) {
+    const body = errorBody('VALIDATION_FAILED', lang, { fields: zodFields(exception), requestId });
+    return { status: 400, body, unexpected: false };
+  }
+  const fastifyCode = (exception as { code?: string } | null)?.code;
+  if (fastifyCode && fastifyCodes[fastifyCode]) {
+    const code = fastifyCodes[fastifyCode];
+    const body = errorBody(code, lang, { requestId });
+    return { status: body.error.status, body, unexpected: false };
+  }
+  if (exception instanceof SyntaxError) {
+    return { status: 400, body: errorBody('BAD_REQUEST', lang, { requestId }), unexpected: false };
+  }
+  if (exception instanceof HttpException) {
+    const status = exception.getStatus();
+    const code: ErrorCode =
+      status === 404
+        ? 'NOT_FOUND'
+        : status === 413
+          ? 'PAYLOAD_TOO_LARGE'
+          : status === 401
+            ? 'UNAUTHENTICATED'
+            : status === 403
+              ? 'FORBIDDEN'
+              : status === 429
+                ? 'RATE_LIMITED'
+                : status < 500
+                  ? 'BAD_REQUEST'
+                  : 'INTERNAL_ERROR';
+    return {
+      status: errorCatalog[code].status,
+      body: errorBody(code, lang, { requestId }),
+      unexpected: status >= 500,
+    };
+  }
+  const status = (exception as { statusCode?: number } | null)?.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return { status: 400, body: errorBody('BAD_REQUEST', lang, { requestId }), unexpected: false };
+  }
+  return { status: 500, body: errorBody('INTERNAL_ERROR', lang, { requestId }), unexpected: true };
+}
+
+@Catch()
+export class AllErrorsFilter implements ExceptionFilter {
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<FastifyRequest>();
+    const reply = http.getResponse<FastifyReply>();
+    const { status, body, unexpected } = toErrorResponse(exception, request);
+    if (unexpected) request.log.error({ err: exception }, 'unhandled error');
+    void reply.status(status).header('content-type', 'application/json; charset=utf-8').send(body);
+  }
+}

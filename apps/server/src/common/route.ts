@@ -1,0 +1,62 @@
+import { createParamDecorator, type ExecutionContext, SetMetadata, applyDecorators } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import type { z } from 'zod';
+import type { Role } from '@econtrol/contracts';
+import { AppError } from './app-error.js';
+import { zodFields } from './error.filter.js';
+import type { Actor } from './actor.js';
+
+export const ROUTE_META = 'econtrol:route';
+
+export interface RouteSpec {
+  summary: string;
+  tags?: string[];
+  /** Who may call it; 'public' needs no token. Required on every route (deny by default). */
+  roles: readonly Role[] | 'public';
+  body?: z.ZodType;
+  query?: z.ZodType;
+  params?: z.ZodType;
+  response?: z.ZodType;
+  status?: number;
+  /** Money-moving: requires an Idempotency-Key header. */
+  idempotent?: boolean;
+  /** Counts towards the auth rate limit bucket. */
+  rateLimit?: 'auth';
+  description?: string;
+}
+
+/** Declares a route's contract: roles (checked by the guard), zod schemas (validation + OpenAPI). */
+export const Route = (spec: RouteSpec) => applyDecorators(SetMetadata(ROUTE_META, spec));
+
+function specOf(ctx: ExecutionContext): RouteSpec {
+  const spec = Reflect.getMetadata(ROUTE_META, ctx.getHandler()) as RouteSpec | undefined;
+  if (!spec) throw new Error(`Route without @Route spec: ${ctx.getHandler().name}`);
+  return spec;
+}
+
+function parseWith(schema: z.ZodType | undefined, value: unknown, where: string): unknown {
+  if (!schema) return value;
+  const result = schema.safeParse(value ?? {});
+  if (!result.success) {
+    throw new AppError('VALIDATION_FAILED', { in: where }, zodFields(result.error));
+  }
+  return result.data;
+}
+
+export const Body = createParamDecorator((_: unknown, ctx: ExecutionContext) =>
+  parseWith(specOf(ctx).body, ctx.switchToHttp().getRequest<FastifyRequest>().body, 'body'),
+);
+export const Query = createParamDecorator((_: unknown, ctx: ExecutionContext) =>
+  parseWith(specOf(ctx).query, ctx.switchToHttp().getRequest<FastifyRequest>().query, 'query'),
+);
+export const Params = createParamDecorator((_: unknown, ctx: ExecutionContext) =>
+  parseWith(specOf(ctx).params, ctx.switchToHttp().getRequest<FastifyRequest>().params, 'params'),
+);
+export const CurrentActor = createParamDecorator((_: unknown, ctx: ExecutionContext): Actor => {
+  const actor = ctx.switchToHttp().getRequest<FastifyRequest>().actor;
+  if (!actor) throw new AppError('UNAUTHENTICATED');
+  return actor;
+});
+export const Req = createParamDecorator((_: unknown, ctx: ExecutionContext) =>
+  ctx.switchToHttp().getRequest<FastifyRequest>(),
+);

@@ -1,0 +1,83 @@
+'use client';
+
+import {
+  type Customer,
+  type LanCenter,
+  type Pc,
+  type Zone,
+  type pairingCodeSchema,
+  type staffMemberSchema,
+} from '@econtrol/contracts';
+import { useQuery } from '@tanstack/react-query';
+import type { z } from 'zod';
+import { api } from './api';
+
+export type PairingCode = z.infer<typeof pairingCodeSchema>;
+export type StaffMember = z.infer<typeof staffMemberSchema>;
+
+/** Lists may come as a bare array or as a cursor page `{ items, nextCursor }`. */
+type ListBody<T> = T[] | { items: T[]; nextCursor?: string | null };
+const asList = <T>(body: ListBody<T>): T[] => (Array.isArray(body) ? body : body.items);
+
+/** Every path the console calls, in one place (relative to /api/v1). */
+export const paths = {
+  lanCenters: () => '/lan-centers',
+  lanCenter: (id: string) => `/lan-centers/${id}`,
+  zones: (lanId: string) => `/lan-centers/${lanId}/zones`,
+  zone: (lanId: string, id: string) => `/lan-centers/${lanId}/zones/${id}`,
+  pcs: (lanId: string) => `/lan-centers/${lanId}/pcs`,
+  pc: (lanId: string, id: string) => `/lan-centers/${lanId}/pcs/${id}`,
+  pairingCode: (lanId: string, id: string) => `/lan-centers/${lanId}/pcs/${id}/pairing-code`,
+  staff: () => '/staff',
+  staffMember: (id: string) => `/staff/${id}`,
+  customers: () => '/customers',
+} as const;
+
+export const keys = {
+  lanCenters: ['lan-centers'] as const,
+  zones: (lanId: string) => ['zones', lanId] as const,
+  pcs: (lanId: string) => ['pcs', lanId] as const,
+  staff: ['staff'] as const,
+  customers: (q: string) => ['customers', q] as const,
+};
+
+export function useLanCenters(enabled = true) {
+  return useQuery({
+    queryKey: keys.lanCenters,
+    queryFn: async () => asList(await api<ListBody<LanCenter>>(paths.lanCenters())),
+    enabled,
+    staleTime: 60_000,
+  });
+}
+
+export function useZones(lanId: string | undefined) {
+  return useQuery({
+    queryKey: keys.zones(lanId ?? ''),
+    queryFn: async () => asList(await api<ListBody<Zone>>(paths.zones(lanId ?? ''))),
+    enabled: !!lanId,
+  });
+}
+
+export function usePcs(lanId: string | undefined) {
+  return useQuery({
+    queryKey: keys.pcs(lanId ?? ''),
+    queryFn: async () => asList(await api<ListBody<Pc>>(paths.pcs(lanId ?? ''))),
+    enabled: !!lanId,
+  });
+}
+
+export function useStaff() {
+  return useQuery({
+    queryKey: keys.staff,
+    queryFn: async () => asList(await api<ListBody<StaffMember>>(paths.staff())),
+  });
+}
+
+export function useCustomers(q: string) {
+  return useQuery({
+    queryKey: keys.customers(q),
+    queryFn: async ({ signal }) =>
+      asList(await api<ListBody<Customer>>(paths.customers(), { query: { q, limit: 50 }, signal })),
+    placeholderData: (prev) => prev,
+  });
+}
