@@ -1,0 +1,54 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../testing/test-app.js';
+import { controllers } from '../app.module.js';
+import { discoverRoutes } from '../openapi/openapi.js';
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await startTestApp();
+});
+afterAll(async () => {
+  await app.close();
+});
+
+describe('operations endpoints', () => {
+  it('/health and /ready answer, with the request id echoed', async () => {
+    const health = await app.request('GET', '/health', { headers: { 'x-request-id': 'abc-123' } });
+    expect(health.status).toBe(200);
+    expect(health.body.status).toBe('ok');
+    expect(health.headers['x-request-id']).toBe('abc-123');
+    const ready = await app.request('GET', '/ready');
+    expect(ready.status).toBe(200);
+    expect(ready.body.checks.database).toBe('ok');
+  });
+
+  it('/metrics exposes Prometheus text with HTTP histograms', async () => {
+    await app.request('GET', '/health');
+    const res = await app.request('GET', '/metrics');
+    expect(res.status).toBe(200);
+    expect(res.body).toContain('econtrol_http_request_duration_seconds_bucket');
+    expect(res.body).toContain('econtrol_process_resident_memory_bytes');
+  });
+
+  it('OpenAPI 3.1 lists every route with its roles and schemas; /api/docs serves the browser UI', async () => {
+    const res = await app.request('GET', '/api/openapi.json');
+    expect(res.status).toBe(200);
+    expect(res.body.openapi).toBe('3.1.0');
+    const routes = discoverRoutes(controllers);
+    expect(routes.length).toBeGreaterThan(20);
+    for (const route of routes) {
+      const op = res.body.paths[route.path]?.[route.method];
+      expect(op, `${route.method} ${route.path}`).toBeDefined();
+      expect(op.summary).toBe(route.spec.summary);
+    }
+    const login = res.body.paths['/api/v1/auth/login'].post;
+    expect(login.requestBody.content['application/json'].schema.$ref).toBe('#/components/schemas/LoginRequest');
+    expect(res.body.components.schemas.LoginRequest.properties.password).toBeDefined();
+    const zones = res.body.paths['/api/v1/lan-centers/{lanCenterId}/zones'].post;
+    expect(zones['x-roles']).toEqual(['MANAGER']);
+    expect(JSON.stringify(res.body)).not.toContain('#/$defs/');
+    const docs = await app.request('GET', '/api/docs');
+    expect(docs.status).toBe(200);
+    expect(String(docs.body)).toContain('swagger');
+  });
+});
