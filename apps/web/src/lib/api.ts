@@ -111,6 +111,8 @@ async function parseError(res: Response): Promise<ApiError> {
   });
 }
 
+const noRefreshPaths = new Set(['/auth/login', '/auth/refresh', '/auth/logout', '/signup']);
+
 let refreshing: Promise<boolean> | null = null;
 
 /** One refresh at a time, shared by every request that got TOKEN_INVALID. */
@@ -176,7 +178,9 @@ export async function api<T>(path: string, opts: RequestOptions = {}): Promise<T
   let res = await rawFetch(path, opts);
   if (res.status === 401 && !opts.noRefresh) {
     const err = await parseError(res.clone());
-    if (err.code === 'TOKEN_INVALID') {
+    // TOKEN_INVALID: expired access token. UNAUTHENTICATED: the browser already dropped the
+    // expired access cookie; the refresh cookie may still be good. Auth calls never loop.
+    if ((err.code === 'TOKEN_INVALID' || err.code === 'UNAUTHENTICATED') && !noRefreshPaths.has(path)) {
       if (await refreshSession()) {
         res = await rawFetch(path, opts);
       } else {

@@ -71,3 +71,27 @@ export function formatTime(iso: string | Date, locale: Locale, timeZone: string)
     d,
   );
 }
+
+/** Time only when it is today in the LAN center's zone, otherwise short date + time. */
+export function formatWhen(
+  iso: string | Date,
+  locale: Locale,
+  timeZone: string,
+  now: Date = new Date(),
+): string {
+  const d = typeof iso === 'string' ? new Date(iso) : iso;
+  const day = new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  });
+  if (day.format(d) === day.format(now)) return formatTime(d, locale, timeZone);
+  return new Intl.DateTimeFormat(intlLocale(locale), {
+    day: 'numeric',
+    month: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZone,
+  }).format(d);
+}

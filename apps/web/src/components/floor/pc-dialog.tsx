@@ -6,7 +6,7 @@ import { useLocale, useTranslations } from 'next-intl';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { Dialog } from '@/components/ui/dialog';
-import { formatDateTime, formatDuration } from '@/lib/format';
+import { formatWhen, formatDuration } from '@/lib/format';
 import { useLanCenter } from '@/lib/lan-center';
 import { cn } from '@/lib/utils';
 import { statusStyle } from './status';
@@ -70,7 +70,7 @@ export function PcDialog({
             <div>
               <dt className="text-xs text-muted-foreground">{t('startedAt')}</dt>
               <dd className="tabular font-medium">
-                {pc.session?.startedAt ? formatDateTime(pc.session.startedAt, locale, timeZone) : '—'}
+                {pc.session?.startedAt ? formatWhen(pc.session.startedAt, locale, timeZone) : '—'}
               </dd>
             </div>
             <div>
@@ -84,7 +84,7 @@ export function PcDialog({
             <div>
               <dt className="text-xs text-muted-foreground">{t('lastSeen')}</dt>
               <dd className="tabular font-medium">
-                {pc.lastHeartbeatAt ? formatDateTime(pc.lastHeartbeatAt, locale, timeZone) : '—'}
+                {pc.lastHeartbeatAt ? formatWhen(pc.lastHeartbeatAt, locale, timeZone) : '—'}
               </dd>
             </div>
             <div>

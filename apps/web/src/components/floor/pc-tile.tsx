@@ -55,11 +55,13 @@ export const PcTile = memo(function PcTile({
             <User className="size-3 shrink-0 text-muted-foreground" aria-hidden />
             <span className="truncate">{customer}</span>
           </p>
-        ) : (
-          <p className="flex items-center gap-1.5 text-xs text-muted-foreground">
+        ) : !pc.enrolled ? (
+          <p className="flex items-center gap-1.5 text-xs text-amber-700">
             <Monitor className="size-3 shrink-0" aria-hidden />
-            {pc.enrolled ? t('free') : t('notEnrolled')}
+            {t('notEnrolled')}
           </p>
+        ) : (
+          <p className="h-4" aria-hidden />
         )}
         <div className="flex items-center justify-between gap-2">
           <span className={cn('flex items-center gap-1.5 text-xs font-medium', s.text)}>

@@ -31,5 +31,5 @@ export function TH({ className, ...props }: React.ThHTMLAttributes<HTMLTableCell
   );
 }
 export function TD({ className, ...props }: React.TdHTMLAttributes<HTMLTableCellElement>) {
-  return <td className={cn('px-3 py-2.5 align-middle', className)} {...props} />;
+  return <td className={cn('px-3 py-2 align-middle', className)} {...props} />;
 }

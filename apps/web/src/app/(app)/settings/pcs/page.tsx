@@ -24,7 +24,7 @@ import { Skeleton } from '@/components/ui/skeleton';
 import { Table, TBody, TD, TH, THead, TR } from '@/components/ui/table';
 import { useToast } from '@/components/ui/toast';
 import { api } from '@/lib/api';
-import { formatDateTime } from '@/lib/format';
+import { formatWhen } from '@/lib/format';
 import { applyApiFieldErrors, describeError, useFieldErrorText } from '@/lib/forms';
 import { useLanCenter } from '@/lib/lan-center';
 import { routes } from '@/lib/nav';
@@ -263,19 +263,21 @@ export default function PcsSettingsPage() {
                   )}
                 </TD>
                 <TD className="tabular text-muted-foreground">
-                  {pc.lastHeartbeatAt ? formatDateTime(pc.lastHeartbeatAt, locale, timeZone) : '—'}
+                  {pc.lastHeartbeatAt ? formatWhen(pc.lastHeartbeatAt, locale, timeZone) : '—'}
                 </TD>
                 <TD>
                   <div className="flex items-center justify-end gap-1">
-                    <Button
-                      size="sm"
-                      variant={pc.enrolled ? 'ghost' : 'outline'}
-                      onClick={() => pair.mutate(pc)}
-                      loading={pair.isPending && pair.variables.id === pc.id}
-                    >
-                      <Link2 aria-hidden />
-                      {pc.enrolled ? t('repair') : t('pair')}
-                    </Button>
+                    {!pc.enrolled && (
+                      <Button
+                        size="sm"
+                        variant="outline"
+                        onClick={() => pair.mutate(pc)}
+                        loading={pair.isPending && pair.variables.id === pc.id}
+                      >
+                        <Link2 aria-hidden />
+                        {t('pair')}
+                      </Button>
+                    )}
                     <RowMenu
                       label={pc.name}
                       items={[
