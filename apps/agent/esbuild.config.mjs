@@ -13,7 +13,9 @@ await build({
   target: 'node22',
   conditions: ['source'],
   external: ['bufferutil', 'utf-8-validate'],
-  banner: { js: "import { createRequire as __agentCreateRequire } from 'node:module'; const require = __agentCreateRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __agentCreateRequire } from 'node:module'; const require = __agentCreateRequire(import.meta.url);",
+  },
   legalComments: 'none',
   minify: false,
   sourcemap: 'linked',

@@ -21,6 +21,9 @@ const nextConfig: NextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
   transpilePackages: ['@econtrol/contracts'],
+  // Turbopack (plain `next build`, as the root build script runs it) resolves the contracts
+  // package through its exports to the compiled `dist/` (built first by `tsc -b`).
+  turbopack: {},
   webpack: (config: {
     resolve: { alias: Record<string, string>; extensionAlias?: Record<string, string[]> };
   }) => {

@@ -19,12 +19,24 @@ import {
   type ErrorCode,
 } from '@econtrol/contracts';
 import { AgentConnection, type ConnectionStatus } from './connection/agent-connection.js';
+import { backoffDelay } from './connection/backoff.js';
 import { ServerApi, ServerApiError, type LoginGateway } from './connection/server-api.js';
 import { TokenProvider } from './connection/token-provider.js';
 import { ProcessGuard, type GuardScope } from './guard/process-guard.js';
-import { CredentialStore, loadOrCreateMachineSecret, type DeviceCredential } from './journal/credential-store.js';
+import {
+  CredentialStore,
+  loadOrCreateMachineSecret,
+  type DeviceCredential,
+} from './journal/credential-store.js';
 import { Journal } from './journal/journal.js';
-import { LocalApi, type ActionResult, type LocalApiBackend, type LocalSettings, type LocalStatus, type StaffMessage } from './local-api/local-api.js';
+import {
+  LocalApi,
+  type ActionResult,
+  type LocalApiBackend,
+  type LocalSettings,
+  type LocalStatus,
+  type StaffMessage,
+} from './local-api/local-api.js';
 import { createPlatform } from './platform/create-platform.js';
 import type { Platform } from './platform/platform.js';
 import { ServerClock, type PersistedAnchor } from './session/server-clock.js';
@@ -70,13 +82,18 @@ export class Agent implements LocalApiBackend {
   private anchorTimer: NodeJS.Timeout | null = null;
   private graceTimer: NodeJS.Timeout | null = null;
   private readonly log: (msg: string) => void;
+  private stopped = false;
 
   constructor(private readonly o: AgentOptions) {
     this.log = o.log ?? ((m) => console.log(`[agent] ${m}`));
     this.journal = new Journal(join(o.dataDir, 'agent.db'));
-    this.credentials = new CredentialStore(this.journal, loadOrCreateMachineSecret(o.machineSecretPath ?? join(o.dataDir, 'machine.key')));
+    this.credentials = new CredentialStore(
+      this.journal,
+      loadOrCreateMachineSecret(o.machineSecretPath ?? join(o.dataDir, 'machine.key')),
+    );
     this.config = agentConfigSchema.parse(this.journal.getJson<unknown>(KV_CONFIG) ?? {});
-    this.platform = o.platform ?? createPlatform({ log: this.log, powerEnabled: process.env.ECONTROL_AGENT_POWER === '1' });
+    this.platform =
+      o.platform ?? createPlatform({ log: this.log, powerEnabled: process.env.ECONTROL_AGENT_POWER === '1' });
     this.loginGateway = o.loginGateway ?? null;
     this.session = new SessionManager({
       journal: this.journal,
@@ -126,13 +143,17 @@ export class Agent implements LocalApiBackend {
     this.anchorTimer = setInterval(() => this.persistAnchor(), 10_000);
     this.anchorTimer.unref();
     if (restored) {
-      this.graceTimer = setTimeout(() => void this.session.confirmRestored(undefined), this.o.resumeGraceMs ?? 5_000);
+      this.graceTimer = setTimeout(
+        () => void this.session.confirmRestored(undefined),
+        this.o.resumeGraceMs ?? 5_000,
+      );
     }
     this.scheduleHeartbeat();
-    await this.connectToServer();
+    void this.connectToServer();
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
     if (this.anchorTimer) clearInterval(this.anchorTimer);
     if (this.graceTimer) clearTimeout(this.graceTimer);
@@ -157,14 +178,17 @@ export class Agent implements LocalApiBackend {
     let tokens: TokenProvider | null = null;
     const api: ServerApi = new ServerApi({
       baseUrl: serverUrl,
-      accessToken: (): Promise<string> => (tokens ? tokens.get() : Promise.reject(new ServerApiError('UNAUTHENTICATED', 401))),
+      accessToken: (): Promise<string> =>
+        tokens ? tokens.get() : Promise.reject(new ServerApiError('UNAUTHENTICATED', 401)),
     });
     this.api = api;
     if ((!credential || revoked) && this.o.pairingCode) {
       credential = await this.enroll(api, serverUrl, this.o.pairingCode);
     }
+    if (this.stopped) return;
     if (!credential) {
-      this.lockMessage ??= 'Esta PC no está vinculada: inicia el agente con --pairing-code. / This PC is not paired.';
+      this.lockMessage ??=
+        'Esta PC no está vinculada: inicia el agente con --pairing-code. / This PC is not paired.';
       return;
     }
     const provider = new TokenProvider(api, credential, this.clock);
@@ -196,14 +220,25 @@ export class Agent implements LocalApiBackend {
     }
   }
 
-  private async enroll(api: ServerApi, serverUrl: string, pairingCode: string): Promise<DeviceCredential | undefined> {
-    for (let attempt = 0; attempt < 10; attempt++) {
+  private async enroll(
+    api: ServerApi,
+    serverUrl: string,
+    pairingCode: string,
+  ): Promise<DeviceCredential | undefined> {
+    for (let attempt = 0; !this.stopped; attempt++) {
       try {
         const r = await api.enroll({
           pairingCode,
           machine: {
             hostname: hostname(),
-            os: process.platform === 'win32' ? 'windows' : process.platform === 'linux' ? 'linux' : process.platform === 'darwin' ? 'macos' : 'other',
+            os:
+              process.platform === 'win32'
+                ? 'windows'
+                : process.platform === 'linux'
+                  ? 'linux'
+                  : process.platform === 'darwin'
+                    ? 'macos'
+                    : 'other',
             agentVersion: AGENT_VERSION,
           },
         });
@@ -220,7 +255,8 @@ export class Agent implements LocalApiBackend {
           this.lockMessage = `${errorCatalog[code].es} / ${errorCatalog[code].en}`;
           return undefined;
         }
-        await new Promise((r) => setTimeout(r, Math.min(30_000, 1000 * 2 ** attempt)));
+        this.lockMessage = `${errorCatalog.SERVICE_UNAVAILABLE.es} / ${errorCatalog.SERVICE_UNAVAILABLE.en}`;
+        await new Promise((r) => setTimeout(r, backoffDelay(attempt)));
       }
     }
     return undefined;
@@ -282,7 +318,11 @@ export class Agent implements LocalApiBackend {
 
   /** Journals an event first, then asks the connection to send it. */
   emit(body: AgentEventBody, coalesce = false): void {
-    this.journal.append(body, this.clock.stamp(), coalesce ? { coalesce: true, keepSeqs: this.connection?.inFlightSeqs() ?? [] } : {});
+    this.journal.append(
+      body,
+      this.clock.stamp(),
+      coalesce ? { coalesce: true, keepSeqs: this.connection?.inFlightSeqs() ?? [] } : {},
+    );
     this.connection?.flushSoon();
   }
 
@@ -290,7 +330,8 @@ export class Agent implements LocalApiBackend {
 
   async onCommand(cmd: AgentCommand): Promise<CommandAck> {
     const ok = (session?: SessionResult): CommandAck => {
-      if (session && !session.ok) return { ok: false, commandId: cmd.commandId, code: session.code, message: session.message };
+      if (session && !session.ok)
+        return { ok: false, commandId: cmd.commandId, code: session.code, message: session.message };
       return {
         ok: true,
         commandId: cmd.commandId,
@@ -299,7 +340,12 @@ export class Agent implements LocalApiBackend {
         ...(session?.ok ? { session: session.session } : {}),
       };
     };
-    const fail = (code: ErrorCode, message?: string): CommandAck => ({ ok: false, commandId: cmd.commandId, code, message });
+    const fail = (code: ErrorCode, message?: string): CommandAck => ({
+      ok: false,
+      commandId: cmd.commandId,
+      code,
+      message,
+    });
     switch (cmd.type) {
       case 'session.start':
         if (this.session.phase === 'resuming') return fail('PC_IN_USE', 'resuming a previous session');
@@ -342,7 +388,8 @@ export class Agent implements LocalApiBackend {
       case 'pc.shutdown':
       case 'pc.restart': {
         if (this.session.activeSessionId) await this.session.end('staff');
-        const action = cmd.type === 'pc.shutdown' ? () => this.platform.shutdown() : () => this.platform.restart();
+        const action =
+          cmd.type === 'pc.shutdown' ? () => this.platform.shutdown() : () => this.platform.restart();
         setTimeout(() => void action(), 500);
         return ok();
       }
@@ -366,7 +413,13 @@ export class Agent implements LocalApiBackend {
 
   settings(): LocalSettings {
     const c = this.config;
-    return { locale: c.locale, currency: c.currency, lanCenterName: c.lanCenterName, pcName: c.pcName, shopProducts: c.shopProducts };
+    return {
+      locale: c.locale,
+      currency: c.currency,
+      lanCenterName: c.lanCenterName,
+      pcName: c.pcName,
+      shopProducts: c.shopProducts,
+    };
   }
 
   async login(request: AgentLoginRequest): Promise<ActionResult<{ sessionId: string }>> {
@@ -394,7 +447,8 @@ export class Agent implements LocalApiBackend {
     const orderId = randomUUID();
     const s = this.session.status();
     const known = new Set(this.config.shopProducts.filter((p) => p.available).map((p) => p.id));
-    if (items.some((i) => !known.has(i.productId))) return { ok: false, code: 'NOT_FOUND', message: 'unknown product' };
+    if (items.some((i) => !known.has(i.productId)))
+      return { ok: false, code: 'NOT_FOUND', message: 'unknown product' };
     this.emit({
       type: 'store.order',
       orderId,

@@ -35,7 +35,8 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = proce
     i++;
   }
   for (const k of flags.keys()) {
-    if (!['server', 'pairing-code', 'data-dir', 'port', 'guard-uid'].includes(k)) throw new Error(`Unknown option --${k}`);
+    if (!['server', 'pairing-code', 'data-dir', 'port', 'guard-uid'].includes(k))
+      throw new Error(`Unknown option --${k}`);
   }
   const portText = flags.get('port') ?? env.ECONTROL_AGENT_PORT ?? '9876';
   const port = Number(portText);
@@ -44,7 +45,9 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = proce
   const guardUid = uidText === undefined ? undefined : Number(uidText);
   if (guardUid !== undefined && !Number.isInteger(guardUid)) throw new Error(`Invalid uid: ${uidText}`);
   const defaultDir =
-    process.platform === 'win32' ? join(env.ProgramData ?? 'C:\\ProgramData', 'eControl', 'agent') : join(process.cwd(), 'data', 'agent');
+    process.platform === 'win32'
+      ? join(env.ProgramData ?? 'C:\\ProgramData', 'eControl', 'agent')
+      : join(process.cwd(), 'data', 'agent');
   const serverUrl = flags.get('server') ?? env.ECONTROL_SERVER_URL;
   const pairingCode = flags.get('pairing-code') ?? env.ECONTROL_PAIRING_CODE;
   if (serverUrl !== undefined) new URL(serverUrl);

@@ -222,6 +222,7 @@ CREATE TABLE "pcs" (
 	"last_heartbeat_at" timestamp with time zone,
 	"offline_flagged_at" timestamp with time zone,
 	"retired_at" timestamp with time zone,
+	"requires_agent" boolean DEFAULT true NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );
@@ -312,6 +313,9 @@ CREATE TABLE "sessions" (
 	"free_until" timestamp with time zone,
 	"billed_seconds" integer DEFAULT 0 NOT NULL,
 	"total_cost_minor" bigint DEFAULT 0 NOT NULL,
+	"charged_minor" bigint DEFAULT 0 NOT NULL,
+	"uncollected_minor" bigint DEFAULT 0 NOT NULL,
+	"settled_at" timestamp with time zone,
 	"end_reason" text,
 	"started_by" uuid,
 	"ended_by" uuid,

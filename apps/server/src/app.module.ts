@@ -31,6 +31,20 @@ import { StaffController } from './staff/staff.controller.js';
 import { CustomersRepository } from './customers/customers.repository.js';
 import { CustomersService } from './customers/customers.service.js';
 import { CustomersController } from './customers/customers.controller.js';
+import { IdempotencyService } from './idempotency/idempotency.service.js';
+import { LedgerRepository } from './ledger/ledger.repository.js';
+import { LedgerService } from './ledger/ledger.service.js';
+import { LedgerController } from './ledger/ledger.controller.js';
+import { ShiftsRepository } from './shifts/shifts.repository.js';
+import { ShiftsService } from './shifts/shifts.service.js';
+import { ShiftsController } from './shifts/shifts.controller.js';
+import { TariffsRepository } from './tariffs/tariffs.repository.js';
+import { TariffsService } from './tariffs/tariffs.service.js';
+import { TariffsController } from './tariffs/tariffs.controller.js';
+import { SessionsRepository } from './sessions/sessions.repository.js';
+import { SessionsService } from './sessions/sessions.service.js';
+import { SessionsController } from './sessions/sessions.controller.js';
+import { AGENT_PORT, type AgentPort, NoAgentPort } from './sessions/agent-port.js';
 
 export const controllers = [
   HealthController,
@@ -42,12 +56,17 @@ export const controllers = [
   PcsController,
   StaffController,
   CustomersController,
+  LedgerController,
+  ShiftsController,
+  TariffsController,
+  SessionsController,
 ];
 
 export interface AppDeps {
   config: AppConfig;
   database: Database;
   kv: KeyValueStore;
+  agentPort?: AgentPort;
 }
 
 @Module({})
@@ -62,6 +81,7 @@ export class AppModule {
         { provide: DB, useValue: deps.database.db },
         { provide: KV, useValue: deps.kv },
         { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: AGENT_PORT, useValue: deps.agentPort ?? new NoAgentPort() },
         EventBus,
         AuditService,
         Metrics,
@@ -80,6 +100,15 @@ export class AppModule {
         StaffService,
         CustomersRepository,
         CustomersService,
+        IdempotencyService,
+        LedgerRepository,
+        LedgerService,
+        ShiftsRepository,
+        ShiftsService,
+        TariffsRepository,
+        TariffsService,
+        SessionsRepository,
+        SessionsService,
       ],
     };
   }

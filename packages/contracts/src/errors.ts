@@ -35,6 +35,8 @@ export const errorCodes = [
   'FREE_SESSION_NOT_ALLOWED',
   'TARIFF_NOT_CONFIGURED',
   'PAIRING_CODE_INVALID',
+  'LAN_CLOSED',
+  'SESSION_NOT_SETTLED',
   'AGENT_UPGRADE_REQUIRED',
   'OUT_OF_STOCK',
   'INTERNAL_ERROR',
@@ -152,6 +154,12 @@ export const errorCatalog: Record<ErrorCode, ErrorDefinition> = {
     status: 401,
     es: 'Código de vinculación inválido o vencido.',
     en: 'Invalid or expired pairing code.',
+  },
+  LAN_CLOSED: { status: 409, es: 'El local está cerrado a esta hora.', en: 'The LAN center is closed at this time.' },
+  SESSION_NOT_SETTLED: {
+    status: 409,
+    es: 'La sesión aún no se cobró.',
+    en: 'The session has not been paid yet.',
   },
   AGENT_UPGRADE_REQUIRED: {
     status: 426,

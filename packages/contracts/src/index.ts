@@ -2,4 +2,6 @@ export * from './errors.js';
 export * from './common.js';
 export * from './auth.js';
 export * from './org.js';
+export * from './ledger.js';
+export * from './sessions.js';
 export * from './agent-protocol.js';

@@ -28,7 +28,8 @@ import type { ServerClock } from '../session/server-clock.js';
 import { backoffDelay, defaultBackoff, type BackoffOptions } from './backoff.js';
 import { ServerApiError } from './server-api.js';
 
-export type ConnectionStatus = 'connecting' | 'online' | 'offline' | 'upgrade_required' | 'revoked' | 'stopped';
+export type ConnectionStatus =
+  'connecting' | 'online' | 'offline' | 'upgrade_required' | 'revoked' | 'stopped';
 
 export interface AgentConnectionOptions {
   serverUrl: string;
@@ -212,14 +213,12 @@ export class AgentConnection {
     if (seen) return seen;
     const jump = this.o.clock.observe(cmd.serverNowMs, this.o.clock.monoNow());
     if (Math.abs(jump) > 1000) this.o.onAnchorJump?.(jump);
-    const p = this.o.onCommand(cmd).catch(
-      (error: unknown): CommandAck => ({
-        ok: false,
-        commandId: cmd.commandId,
-        code: 'INTERNAL_ERROR',
-        message: (error as Error).message,
-      }),
-    );
+    const p = this.o.onCommand(cmd).catch((error: unknown): CommandAck => ({
+      ok: false,
+      commandId: cmd.commandId,
+      code: 'INTERNAL_ERROR',
+      message: (error as Error).message,
+    }));
     this.recentCommands.set(cmd.commandId, p);
     if (this.recentCommands.size > 200) {
       const first = this.recentCommands.keys().next().value;

@@ -14,7 +14,11 @@ export const defaultBackoff: BackoffOptions = { baseMs: 1000, maxMs: 60_000, fac
  *   ceiling = min(maxMs, baseMs · factor^attempt)
  *   delay   = ceiling · (1 − jitter) + random() · ceiling · jitter
  */
-export function backoffDelay(attempt: number, opts: BackoffOptions = defaultBackoff, random: () => number = Math.random): number {
+export function backoffDelay(
+  attempt: number,
+  opts: BackoffOptions = defaultBackoff,
+  random: () => number = Math.random,
+): number {
   const n = Math.max(0, Math.floor(attempt));
   const ceiling = Math.min(opts.maxMs, opts.baseMs * Math.pow(opts.factor, Math.min(n, 64)));
   const r = Math.min(1, Math.max(0, random()));

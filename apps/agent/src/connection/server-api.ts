@@ -55,9 +55,17 @@ export class ServerApi implements LoginGateway {
     return this.post('/api/v1/agent/login', request, agentLoginResponseSchema, token);
   }
 
-  private async post<S extends z.ZodType>(path: string, body: unknown, schema: S, token?: string): Promise<z.infer<S>> {
+  private async post<S extends z.ZodType>(
+    path: string,
+    body: unknown,
+    schema: S,
+    token?: string,
+  ): Promise<z.infer<S>> {
     const url = new URL(path, this.o.baseUrl);
-    const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      accept: 'application/json',
+    };
     if (token) headers.authorization = `Bearer ${token}`;
     let res: Response;
     try {
@@ -80,7 +88,11 @@ export class ServerApi implements LoginGateway {
     if (!res.ok) {
       const err = (json as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
       const parsed = errorCodeSchema.safeParse(err?.code);
-      const code: ErrorCode = parsed.success ? parsed.data : res.status >= 500 ? 'SERVICE_UNAVAILABLE' : 'BAD_REQUEST';
+      const code: ErrorCode = parsed.success
+        ? parsed.data
+        : res.status >= 500
+          ? 'SERVICE_UNAVAILABLE'
+          : 'BAD_REQUEST';
       throw new ServerApiError(code, res.status, typeof err?.message === 'string' ? err.message : undefined);
     }
     const out = schema.safeParse(json);

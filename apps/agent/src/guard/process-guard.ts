@@ -49,12 +49,20 @@ export interface ProcessGuardOptions {
 /** Pure decision for one process; `protectedPids` = self and ancestors. */
 export function decide(
   p: ProcessInfo,
-  ctx: { block: Set<string>; allow: Set<string>; locked: boolean; enforceAllow: boolean; inScope: boolean; protectedPids: Set<number> },
+  ctx: {
+    block: Set<string>;
+    allow: Set<string>;
+    locked: boolean;
+    enforceAllow: boolean;
+    inScope: boolean;
+    protectedPids: Set<number>;
+  },
 ): KillRule | null {
   if (p.system || p.pid <= 2 || ctx.protectedPids.has(p.pid)) return null;
   const names = [p.name, ...p.aliases].map(normalizeProcessName);
   if (names.some((n) => ctx.block.has(n))) return 'block_list';
-  if (ctx.locked && ctx.enforceAllow && ctx.inScope && !names.some((n) => ctx.allow.has(n))) return 'not_allowed_while_locked';
+  if (ctx.locked && ctx.enforceAllow && ctx.inScope && !names.some((n) => ctx.allow.has(n)))
+    return 'not_allowed_while_locked';
   return null;
 }
 

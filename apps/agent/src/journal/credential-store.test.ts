@@ -30,7 +30,9 @@ describe('credential store (AES-256-GCM at rest)', () => {
     expect(store.load()).toEqual(cred);
     j.close();
     expect(readFileSync(dbPath).includes(Buffer.from(cred.deviceSecret))).toBe(false);
-    expect(readFileSync(`${dbPath}-wal`, { flag: 'a+' }).includes(Buffer.from(cred.deviceSecret))).toBe(false);
+    expect(readFileSync(`${dbPath}-wal`, { flag: 'a+' }).includes(Buffer.from(cred.deviceSecret))).toBe(
+      false,
+    );
   });
 
   it('cannot be decrypted with another machine secret or hostname, nor after tampering', () => {

@@ -90,7 +90,11 @@ export class CredentialStore {
   load(): DeviceCredential | undefined {
     const blob = this.journal.getJson<SealedBlob>(KV_KEY);
     if (!blob) return undefined;
-    const decipher = createDecipheriv('aes-256-gcm', this.key(Buffer.from(blob.salt, 'base64')), Buffer.from(blob.iv, 'base64'));
+    const decipher = createDecipheriv(
+      'aes-256-gcm',
+      this.key(Buffer.from(blob.salt, 'base64')),
+      Buffer.from(blob.iv, 'base64'),
+    );
     decipher.setAAD(AAD);
     decipher.setAuthTag(Buffer.from(blob.tag, 'base64'));
     const plain = Buffer.concat([decipher.update(Buffer.from(blob.data, 'base64')), decipher.final()]);

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { AgentEventBody } from '@econtrol/contracts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Journal } from './journal.js';
 
@@ -13,14 +14,13 @@ const stamp = (n = 0) => ({
   serverMs: 1_700_000_000_000 + n,
   anchorSource: 'server' as const,
 });
-const order = (n: number) =>
-  ({
-    type: 'store.order',
-    orderId: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
-    sessionId: null,
-    customerId: null,
-    items: [{ productId: '00000000-0000-4000-8000-000000000001', quantity: 1 }],
-  }) as const;
+const order = (n: number): AgentEventBody => ({
+  type: 'store.order',
+  orderId: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
+  sessionId: null,
+  customerId: null,
+  items: [{ productId: '00000000-0000-4000-8000-000000000001', quantity: 1 }],
+});
 
 const dirs: string[] = [];
 function tempDb(): string {
@@ -40,7 +40,12 @@ describe('journal (outbox)', () => {
     const c = j.append(order(3), stamp(3));
     expect([a.seq, b.seq, c.seq]).toEqual([...[a.seq, b.seq, c.seq]].sort((x, y) => x - y));
     expect(j.peek(10).map((e) => e.eventId)).toEqual([a.eventId, b.eventId, c.eventId]);
-    expect(j.peek(10)[0]?.event).toMatchObject({ eventId: a.eventId, seq: a.seq, type: 'store.order', monotonicMs: 1001 });
+    expect(j.peek(10)[0]?.event).toMatchObject({
+      eventId: a.eventId,
+      seq: a.seq,
+      type: 'store.order',
+      monotonicMs: 1001,
+    });
     expect(j.ack([b.eventId])).toBe(1);
     expect(j.ack([b.eventId])).toBe(0);
     expect(j.peek(10).map((e) => e.seq)).toEqual([a.seq, c.seq]);
@@ -65,12 +70,24 @@ describe('journal (outbox)', () => {
 
   it('coalesces unsent heartbeats but keeps in-flight ones', () => {
     const j = new Journal(':memory:');
-    const hb = { type: 'heartbeat', status: 'locked', sessionId: null, outboxBacklog: 0, rssBytes: 1, agentVersion: 't' } as const;
+    const hb = {
+      type: 'heartbeat',
+      status: 'locked',
+      sessionId: null,
+      outboxBacklog: 0,
+      rssBytes: 1,
+      agentVersion: 't',
+    } as const;
     const h1 = j.append(hb, stamp());
     j.append(order(1), stamp());
     j.append(hb, stamp(), { coalesce: true, keepSeqs: [h1.seq] });
     const h3 = j.append(hb, stamp(), { coalesce: true, keepSeqs: [h1.seq] });
-    expect(j.peek(10).filter((e) => e.type === 'heartbeat').map((e) => e.seq)).toEqual([h1.seq, h3.seq]);
+    expect(
+      j
+        .peek(10)
+        .filter((e) => e.type === 'heartbeat')
+        .map((e) => e.seq),
+    ).toEqual([h1.seq, h3.seq]);
     expect(j.pendingCount()).toBe(3);
   });
 
@@ -106,7 +123,9 @@ describe('journal (outbox)', () => {
         if (i === 200) process.stdout.write('ready\\n');
       }, 1);
     `;
-    const child = spawn(process.execPath, ['--no-warnings', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--no-warnings', '--input-type=module', '-e', script], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     await new Promise<void>((resolve, reject) => {
       child.stdout.on('data', (d: Buffer) => d.toString().includes('ready') && resolve());
       child.once('exit', (code) => reject(new Error(`child exited early (${code})`)));

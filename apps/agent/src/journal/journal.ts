@@ -92,7 +92,9 @@ export class Journal {
         'INSERT OR REPLACE INTO dead_letter (seq, event_id, type, body, code, message, dead_wall_ms) VALUES (?, ?, ?, ?, ?, ?, ?)',
       ),
       deadCount: this.db.prepare('SELECT count(*) AS n FROM dead_letter'),
-      delPendingType: this.db.prepare('DELETE FROM outbox WHERE type = ? AND seq NOT IN (SELECT value FROM json_each(?))'),
+      delPendingType: this.db.prepare(
+        'DELETE FROM outbox WHERE type = ? AND seq NOT IN (SELECT value FROM json_each(?))',
+      ),
       kvGet: this.db.prepare('SELECT value FROM kv WHERE key = ?'),
       kvSet: this.db.prepare(
         'INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
@@ -125,12 +127,18 @@ export class Journal {
    * `coalesce`: drop older unsent events of the same type first (used for heartbeats: only the
    * latest one matters; in-flight ones listed in `keepSeqs` are left alone).
    */
-  append(body: AgentEventBody, stamp: EventEnvelopeStamp, opts: { coalesce?: boolean; keepSeqs?: number[] } = {}): JournaledEvent {
+  append(
+    body: AgentEventBody,
+    stamp: EventEnvelopeStamp,
+    opts: { coalesce?: boolean; keepSeqs?: number[] } = {},
+  ): JournaledEvent {
     const eventId = randomUUID();
     return this.transaction(() => {
       if (opts.coalesce) this.stmt.delPendingType.run(body.type, JSON.stringify(opts.keepSeqs ?? []));
       const partial = { eventId, ...stamp, ...body };
-      const row = this.stmt.insert.get(eventId, body.type, JSON.stringify(partial), stamp.wallMs) as { seq: number };
+      const row = this.stmt.insert.get(eventId, body.type, JSON.stringify(partial), stamp.wallMs) as {
+        seq: number;
+      };
       const event = { ...partial, seq: row.seq } as AgentEvent;
       return { seq: row.seq, eventId, type: body.type, event };
     });
@@ -168,7 +176,8 @@ export class Journal {
   /** Server refused this event for good: move it to the dead-letter table. */
   deadLetter(eventId: string, code: string, message?: string): void {
     this.transaction(() => {
-      const row = this.stmt.get.get(eventId) as { seq: number; event_id: string; type: string; body: string } | undefined;
+      const row = this.stmt.get.get(eventId) as
+        { seq: number; event_id: string; type: string; body: string } | undefined;
       if (!row) return;
       this.stmt.deadInsert.run(row.seq, row.event_id, row.type, row.body, code, message ?? null, Date.now());
       this.stmt.del.run(eventId);

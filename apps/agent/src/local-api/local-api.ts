@@ -51,7 +51,8 @@ export interface LocalSettings {
   shopProducts: ShopProduct[];
 }
 
-export type ActionResult<T = Record<string, unknown>> = ({ ok: true } & T) | { ok: false; code: ErrorCode; message?: string };
+export type ActionResult<T = Record<string, unknown>> =
+  ({ ok: true } & T) | { ok: false; code: ErrorCode; message?: string };
 
 /** What the local API asks of the agent; implemented by the Agent, faked in tests. */
 export interface LocalApiBackend {
@@ -76,7 +77,12 @@ export interface LocalApiOptions {
 
 const MAX_BODY = 16 * 1024;
 
-const extendSchema = z.object({ minutes: z.int().min(1).max(24 * 60) });
+const extendSchema = z.object({
+  minutes: z
+    .int()
+    .min(1)
+    .max(24 * 60),
+});
 const orderSchema = z.object({
   items: z
     .array(z.object({ productId: uuidSchema, quantity: z.int().min(1).max(99) }))
@@ -152,12 +158,16 @@ export class LocalApi {
     if (origin !== undefined && !this.allowedOrigins().has(origin.toLowerCase())) {
       return this.sendError(res, 403, 'FORBIDDEN', 'Foreign Origin');
     }
-    if (req.headers['sec-fetch-site'] === 'cross-site') return this.sendError(res, 403, 'FORBIDDEN', 'Cross-site request');
+    if (req.headers['sec-fetch-site'] === 'cross-site')
+      return this.sendError(res, 403, 'FORBIDDEN', 'Cross-site request');
     const url = new URL(req.url ?? '/', `http://${host}`);
     const method = req.method ?? 'GET';
     const path = url.pathname;
 
-    if (method === 'GET' && (path === '/' || path === '/index.html' || path === '/lock' || path === '/overlay')) {
+    if (
+      method === 'GET' &&
+      (path === '/' || path === '/index.html' || path === '/lock' || path === '/overlay')
+    ) {
       return this.sendPage(res);
     }
     if (method === 'GET' && path === '/health') {
@@ -176,7 +186,8 @@ export class LocalApi {
       const pathKnown = [...ROUTES].some((r) => r.endsWith(` ${path}`));
       return this.sendError(res, pathKnown ? 405 : 404, pathKnown ? 'BAD_REQUEST' : 'NOT_FOUND');
     }
-    if (!this.checkToken(req)) return this.sendError(res, 401, 'UNAUTHENTICATED', 'Missing or wrong agent token');
+    if (!this.checkToken(req))
+      return this.sendError(res, 401, 'UNAUTHENTICATED', 'Missing or wrong agent token');
     const b = this.o.backend;
     try {
       switch (`${method} ${path}`) {
@@ -187,17 +198,20 @@ export class LocalApi {
         case 'POST /session/login': {
           const body = await readJson(req);
           const parsed = agentLoginRequestSchema.safeParse(body);
-          if (!parsed.success) return this.sendError(res, 400, 'VALIDATION_FAILED', parsed.error.issues[0]?.message);
+          if (!parsed.success)
+            return this.sendError(res, 400, 'VALIDATION_FAILED', parsed.error.issues[0]?.message);
           return this.sendResult(res, await b.login(parsed.data), 200);
         }
         case 'POST /session/extend': {
           const parsed = extendSchema.safeParse(await readJson(req));
-          if (!parsed.success) return this.sendError(res, 400, 'VALIDATION_FAILED', parsed.error.issues[0]?.message);
+          if (!parsed.success)
+            return this.sendError(res, 400, 'VALIDATION_FAILED', parsed.error.issues[0]?.message);
           return this.sendResult(res, b.requestExtension(parsed.data.minutes), 202);
         }
         case 'POST /store/order': {
           const parsed = orderSchema.safeParse(await readJson(req));
-          if (!parsed.success) return this.sendError(res, 400, 'VALIDATION_FAILED', parsed.error.issues[0]?.message);
+          if (!parsed.success)
+            return this.sendError(res, 400, 'VALIDATION_FAILED', parsed.error.issues[0]?.message);
           return this.sendResult(res, b.order(parsed.data.items, parsed.data.note), 202);
         }
         case 'POST /session/end':
@@ -255,7 +269,13 @@ export class LocalApi {
   private sendError(res: ServerResponse, status: number, code: ErrorCode, detail?: string): void {
     const d = errorCatalog[code];
     this.sendJson(res, status, {
-      error: { code, status, message: d.es, messages: { es: d.es, en: d.en }, ...(detail ? { details: { reason: detail } } : {}) },
+      error: {
+        code,
+        status,
+        message: d.es,
+        messages: { es: d.es, en: d.en },
+        ...(detail ? { details: { reason: detail } } : {}),
+      },
     });
   }
 }
@@ -279,7 +299,8 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
     chunks.push(chunk);
   }
   if (size === 0) return {};
-  if (type !== 'application/json') throw new HttpError(400, 'BAD_REQUEST', 'Content-Type must be application/json');
+  if (type !== 'application/json')
+    throw new HttpError(400, 'BAD_REQUEST', 'Content-Type must be application/json');
   try {
     return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
   } catch {

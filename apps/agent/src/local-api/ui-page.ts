@@ -258,7 +258,12 @@ function jsonForScript(value: unknown): string {
 }
 
 export function renderPage(opts: { token: string; locale: Locale; nonce: string }): string {
-  const boot = jsonForScript({ token: opts.token, locale: opts.locale, strings: uiStrings, errors: errorMessages });
+  const boot = jsonForScript({
+    token: opts.token,
+    locale: opts.locale,
+    strings: uiStrings,
+    errors: errorMessages,
+  });
   return `<!doctype html>
 <html lang="${opts.locale === 'es' ? 'es-419' : 'en'}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1"><title>eControl</title>

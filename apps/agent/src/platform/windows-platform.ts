@@ -136,9 +136,19 @@ export class WindowsPlatform implements Platform {
     const dirs = this.o.cleanupDirs ?? [];
     if (dirs.length > 0) {
       const script = dirs
-        .map((d) => `Remove-Item -Path (Join-Path ${psQuote(d)} '*') -Recurse -Force -ErrorAction SilentlyContinue`)
+        .map(
+          (d) =>
+            `Remove-Item -Path (Join-Path ${psQuote(d)} '*') -Recurse -Force -ErrorAction SilentlyContinue`,
+        )
         .join('; ');
-      await this.exec('powershell.exe', ['-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass', '-Command', script]);
+      await this.exec('powershell.exe', [
+        '-NoProfile',
+        '-NonInteractive',
+        '-ExecutionPolicy',
+        'Bypass',
+        '-Command',
+        script,
+      ]);
     }
   }
 

@@ -67,7 +67,12 @@ export class ServerClock {
     const oneWay = rtt === 0 && sentMono === recvMono;
     if (oneWay && this.anchor?.source === 'server') return 0;
     const before = this.anchor ? this.serverNow() : serverNowMs;
-    this.anchor = { serverMs: serverNowMs, monoMs: sentMono + rtt / 2, source: 'server', rttMs: oneWay ? Number.NaN : rtt };
+    this.anchor = {
+      serverMs: serverNowMs,
+      monoMs: sentMono + rtt / 2,
+      source: 'server',
+      rttMs: oneWay ? Number.NaN : rtt,
+    };
     return this.serverNow() - before;
   }
 
@@ -98,7 +103,13 @@ export class ServerClock {
     return { serverMs: this.serverNow(), wallMs: Math.round(this.wall.nowMs()) };
   }
 
-  stamp(): { bootId: string; monotonicMs: number; wallMs: number; serverMs: number | null; anchorSource: AnchorSource } {
+  stamp(): {
+    bootId: string;
+    monotonicMs: number;
+    wallMs: number;
+    serverMs: number | null;
+    anchorSource: AnchorSource;
+  } {
     const m = this.mono.nowMs();
     return {
       bootId: this.bootId,

@@ -79,7 +79,8 @@ export type SessionNotice =
   | { kind: 'started'; sessionId: string }
   | { kind: 'ended'; sessionId: string; reason: SessionEndReason; amountMinor: number };
 
-export type SessionResult = { ok: true; session: SessionSnapshot } | { ok: false; code: ErrorCode; message?: string };
+export type SessionResult =
+  { ok: true; session: SessionSnapshot } | { ok: false; code: ErrorCode; message?: string };
 
 interface Deadline {
   atMs: number;
@@ -150,7 +151,8 @@ export class SessionManager {
     if (s.current) {
       // The process that ran this interval is gone: close it at the last persisted tick.
       const end = Math.max(s.current.startMs, s.lastSeenMs);
-      if (end > s.current.startMs) s.closed.push({ startMs: s.current.startMs, endMs: end, offline: s.current.offline });
+      if (end > s.current.startMs)
+        s.closed.push({ startMs: s.current.startMs, endMs: end, offline: s.current.offline });
       s.current = null;
     }
     this.state = s;
@@ -182,7 +184,8 @@ export class SessionManager {
 
   async start(cmd: SessionStartCommand): Promise<SessionResult> {
     if (this.state) {
-      if (this.state.sessionId === cmd.sessionId && !this.resuming) return { ok: true, session: this.snapshot() };
+      if (this.state.sessionId === cmd.sessionId && !this.resuming)
+        return { ok: true, session: this.snapshot() };
       return { ok: false, code: 'PC_IN_USE' };
     }
     const now = this.o.clock.serverNow();
@@ -210,7 +213,12 @@ export class SessionManager {
     } catch (error) {
       return { ok: false, code: 'TARIFF_NOT_CONFIGURED', message: (error as Error).message };
     }
-    if (!deadline) return { ok: false, code: 'TARIFF_NOT_CONFIGURED', message: 'No end: nothing yields endless time' };
+    if (!deadline)
+      return { ok: false, code: 'TARIFF_NOT_CONFIGURED', message: 'No end: nothing yields endless time' };
+    const hasPackageTime = s.packages.some((p) => p.secondsRemaining > 0);
+    if (!s.postpaid && !s.free && s.balanceMinor <= 0 && !hasPackageTime) {
+      return { ok: false, code: 'INSUFFICIENT_BALANCE', message: 'Balance is zero' };
+    }
     if (deadline.atMs - now < 1000) {
       const code: ErrorCode =
         deadline.reason === 'balance_out'
@@ -229,7 +237,12 @@ export class SessionManager {
     this.resuming = false;
     this.o.journal.transaction(() => {
       this.persist();
-      this.o.emit({ type: 'session.started', sessionId: s.sessionId, commandId: cmd.commandId, unlockedAtMs: startMs });
+      this.o.emit({
+        type: 'session.started',
+        sessionId: s.sessionId,
+        commandId: cmd.commandId,
+        unlockedAtMs: startMs,
+      });
     });
     this.plan(true);
     this.o.onNotice?.({ kind: 'started', sessionId: s.sessionId });
@@ -238,7 +251,8 @@ export class SessionManager {
 
   async end(reason: SessionEndReason, sessionId?: string): Promise<SessionResult> {
     if (!this.state) return { ok: false, code: 'SESSION_NOT_ACTIVE' };
-    if (sessionId !== undefined && sessionId !== this.state.sessionId) return { ok: false, code: 'SESSION_NOT_ACTIVE' };
+    if (sessionId !== undefined && sessionId !== this.state.sessionId)
+      return { ok: false, code: 'SESSION_NOT_ACTIVE' };
     const snap = await this.finish(reason, null);
     return snap ? { ok: true, session: snap } : { ok: false, code: 'SESSION_ALREADY_ENDED' };
   }
@@ -311,10 +325,13 @@ export class SessionManager {
         this.o.onNotice?.({ kind: 'warning', minutes: 5, sessionId: s.sessionId });
       }
       if (leftMs <= this.tickMs && !this.finalTimer) {
-        this.finalTimer = setTimeout(() => {
-          this.finalTimer = null;
-          void this.tick();
-        }, Math.max(0, leftMs));
+        this.finalTimer = setTimeout(
+          () => {
+            this.finalTimer = null;
+            void this.tick();
+          },
+          Math.max(0, leftMs),
+        );
       }
     }
     this.persist();
@@ -347,7 +364,13 @@ export class SessionManager {
     if (!s) throw new Error('no session');
     const intervals = this.intervalsNow();
     const q = this.price(s, intervals);
-    return { sessionId: s.sessionId, intervals, billedSeconds: q.billedSeconds, amountMinor: q.amountMinor, paused: s.paused };
+    return {
+      sessionId: s.sessionId,
+      intervals,
+      billedSeconds: q.billedSeconds,
+      amountMinor: q.amountMinor,
+      paused: s.paused,
+    };
   }
 
   timeLeftSeconds(): number | null {
@@ -397,7 +420,12 @@ export class SessionManager {
 
   private price(s: PersistedSession, intervals: ActiveInterval[]): Quote {
     if (s.free) return { ...emptyQuote(), billedSeconds: totalSeconds(intervals) };
-    return priceSession({ tariff: s.tariff, member: s.customer.member, intervals: toBilling(intervals), packages: s.packages });
+    return priceSession({
+      tariff: s.tariff,
+      member: s.customer.member,
+      intervals: toBilling(intervals),
+      packages: s.packages,
+    });
   }
 
   private plan(force: boolean): void {
@@ -421,12 +449,24 @@ export class SessionManager {
     const used = this.intervalsFor(s, nowMs);
     const usedMs = used.reduce((a, i) => a + (i.endMs - i.startMs), 0);
     for (const cap of [s.limits.maxSeconds, s.limits.prepaidSeconds]) {
-      if (cap !== undefined) candidates.push({ atMs: nowMs + Math.max(0, cap * 1000 - usedMs), reason: 'time_up' });
+      if (cap !== undefined)
+        candidates.push({ atMs: nowMs + Math.max(0, cap * 1000 - usedMs), reason: 'time_up' });
     }
     if (!s.postpaid && !s.free) {
-      const billingUsed = toBilling(used);
-      const spent = priceSession({ tariff: s.tariff, member: s.customer.member, intervals: billingUsed, packages: s.packages });
-      const from = Math.max(nowMs, ...billingUsed.map((i) => i.endMs));
+      // The running interval is cut at its last whole second, so the deadline stays on the
+      // interval's second grid (the engine counts whole seconds per interval).
+      const billingUsed = toBilling(
+        used.map((i) => ({ ...i, endMs: i.startMs + Math.floor((i.endMs - i.startMs) / 1000) * 1000 })),
+      );
+      const spent = priceSession({
+        tariff: s.tariff,
+        member: s.customer.member,
+        intervals: billingUsed,
+        packages: s.packages,
+      });
+      const from = s.current
+        ? s.current.startMs + Math.floor(Math.max(0, nowMs - s.current.startMs) / 1000) * 1000
+        : Math.max(nowMs, ...billingUsed.map((i) => i.endMs));
       const seconds = timeAffordable({
         tariff: s.tariff,
         member: s.customer.member,
@@ -436,7 +476,8 @@ export class SessionManager {
         alreadyUsedIntervals: billingUsed,
         horizonMs: HORIZON_MS,
       });
-      if (seconds * 1000 < HORIZON_MS) candidates.push({ atMs: from + seconds * 1000, reason: 'balance_out' });
+      if (seconds * 1000 < HORIZON_MS)
+        candidates.push({ atMs: from + seconds * 1000, reason: 'balance_out' });
     }
     let best: Deadline | null = null;
     for (const c of candidates) if (!best || c.atMs < best.atMs) best = c;
@@ -445,7 +486,12 @@ export class SessionManager {
 
   private intervalsFor(s: PersistedSession, nowMs: number): ActiveInterval[] {
     const list = [...s.closed];
-    if (s.current) list.push({ startMs: s.current.startMs, endMs: Math.max(s.current.startMs, nowMs), offline: s.current.offline });
+    if (s.current)
+      list.push({
+        startMs: s.current.startMs,
+        endMs: Math.max(s.current.startMs, nowMs),
+        offline: s.current.offline,
+      });
     return list;
   }
 

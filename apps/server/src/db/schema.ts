@@ -312,6 +312,8 @@ export const pcs = pgTable(
     lastHeartbeatAt: ts('last_heartbeat_at'),
     offlineFlaggedAt: ts('offline_flagged_at'),
     retiredAt: ts('retired_at'),
+    /** False for stations without an agent (consoles): sessions start at once from the counter. */
+    requiresAgent: boolean('requires_agent').notNull().default(true),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -418,7 +420,11 @@ export const sessions = pgTable(
     hardEndAt: ts('hard_end_at'),
     freeUntil: ts('free_until'),
     billedSeconds: integer('billed_seconds').notNull().default(0),
+    /** Engine price of the session; chargedMinor + uncollectedMinor = totalCostMinor once settled. */
     totalCostMinor: money('total_cost_minor').notNull().default(0),
+    chargedMinor: money('charged_minor').notNull().default(0),
+    uncollectedMinor: money('uncollected_minor').notNull().default(0),
+    settledAt: ts('settled_at'),
     endReason: text('end_reason'),
     startedBy: uuid('started_by').references(() => users.id),
     endedBy: uuid('ended_by').references(() => users.id),

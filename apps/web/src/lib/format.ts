@@ -95,3 +95,38 @@ export function formatWhen(
     timeZone,
   }).format(d);
 }
+
+/** The instant a local calendar day ("2026-03-01") starts in an IANA time zone, as ISO UTC. */
+export function zonedDayStart(ymd: string, timeZone: string): string {
+  const [y = 1970, m = 1, d = 1] = ymd.split('-').map(Number);
+  const guess = Date.UTC(y, m - 1, d);
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    })
+      .formatToParts(new Date(guess))
+      .map((p) => [p.type, p.value]),
+  );
+  const asLocal = Date.UTC(
+    Number(parts.year),
+    Number(parts.month) - 1,
+    Number(parts.day),
+    Number(parts.hour),
+    Number(parts.minute),
+    Number(parts.second),
+  );
+  return new Date(guess - (asLocal - guess)).toISOString();
+}
+
+/** Adds whole days to "YYYY-MM-DD". */
+export function addDays(ymd: string, days: number): string {
+  const [y = 1970, m = 1, d = 1] = ymd.split('-').map(Number);
+  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
+}

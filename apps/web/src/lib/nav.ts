@@ -8,6 +8,7 @@ export function safeNext(search: string, fallback = '/'): string {
 export const routes = {
   floor: '/',
   customers: '/customers/',
+  customer: '/customers/detail/',
   ledger: '/ledger/',
   shift: '/shift/',
   settings: '/settings/',
@@ -17,3 +18,6 @@ export const routes = {
   login: '/login/',
   signup: '/signup/',
 } as const;
+
+/** Customer page (static export: the id travels in the query string). */
+export const customerHref = (id: string): string => `/customers/detail/?id=${encodeURIComponent(id)}`;

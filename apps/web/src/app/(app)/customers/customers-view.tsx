@@ -1,11 +1,13 @@
 'use client';
 
-import { createCustomerSchema } from '@econtrol/contracts';
+import { createCustomerSchema, type Customer, updateCustomerSchema } from '@econtrol/contracts';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useQueryClient } from '@tanstack/react-query';
 import { Search, UserPlus, Users } from 'lucide-react';
 import { useLocale, useTranslations } from 'next-intl';
-import { useDeferredValue, useState } from 'react';
+import Link from 'next/link';
+import { useRouter } from 'next/navigation';
+import { useDeferredValue, useEffect, useState } from 'react';
 import { useForm } from 'react-hook-form';
 import type { z } from 'zod';
 import { ErrorAlert } from '@/components/error-alert';
@@ -23,12 +25,24 @@ import { api } from '@/lib/api';
 import { formatMoney } from '@/lib/format';
 import { applyApiFieldErrors, useFieldErrorText } from '@/lib/forms';
 import { useLanCenter } from '@/lib/lan-center';
+import { customerHref } from '@/lib/nav';
 import { paths, useCustomers } from '@/lib/org-api';
 
 type Values = z.input<typeof createCustomerSchema>;
 type Output = z.output<typeof createCustomerSchema>;
 
-function NewCustomerDialog({ open, onOpenChange }: { open: boolean; onOpenChange: (o: boolean) => void }) {
+export function CustomerDialog({
+  open,
+  onOpenChange,
+  customer,
+  onCreated,
+}: {
+  open: boolean;
+  onOpenChange: (o: boolean) => void;
+  /** Edit this customer; create a new one when absent. */
+  customer?: Customer;
+  onCreated?: (c: Customer) => void;
+}) {
   const t = useTranslations('customers');
   const tc = useTranslations('common');
   const locale = useLocale();
@@ -37,19 +51,42 @@ function NewCustomerDialog({ open, onOpenChange }: { open: boolean; onOpenChange
   const errText = useFieldErrorText();
   const [error, setError] = useState<unknown>(null);
   const form = useForm<Values, unknown, Output>({
-    resolver: zodResolver(createCustomerSchema),
+    resolver: zodResolver(customer ? updateCustomerSchema : createCustomerSchema),
     defaultValues: { name: '' },
   });
+  useEffect(() => {
+    if (!open) return;
+    setError(null);
+    form.reset(
+      customer
+        ? {
+            name: customer.name,
+            phone: customer.phone ?? undefined,
+            documentId: customer.documentId ?? undefined,
+            username: customer.username ?? undefined,
+            email: customer.email ?? undefined,
+          }
+        : { name: '' },
+    );
+  }, [open, customer, form]);
   const { errors, isSubmitting } = form.formState;
   const emptyToUndefined = (v: unknown) => (v === '' ? undefined : v);
 
   const onSubmit = form.handleSubmit(async (values) => {
     setError(null);
     try {
-      await api(paths.customers(), { method: 'POST', body: values });
-      await qc.invalidateQueries({ queryKey: ['customers'] });
-      toast({ tone: 'success', title: t('created', { name: values.name }) });
-      form.reset();
+      if (customer) {
+        await api(paths.customer(customer.id), { method: 'PATCH', body: values });
+        toast({ tone: 'success', title: tc('saved') });
+      } else {
+        const created = await api<Customer>(paths.customers(), { method: 'POST', body: values });
+        toast({ tone: 'success', title: t('created', { name: values.name }) });
+        onCreated?.(created);
+      }
+      await Promise.all([
+        qc.invalidateQueries({ queryKey: ['customers'] }),
+        qc.invalidateQueries({ queryKey: ['customer'] }),
+      ]);
       onOpenChange(false);
     } catch (e) {
       if (
@@ -68,7 +105,7 @@ function NewCustomerDialog({ open, onOpenChange }: { open: boolean; onOpenChange
     <Dialog
       open={open}
       onOpenChange={onOpenChange}
-      title={t('new')}
+      title={customer ? t('edit') : t('new')}
       dismissible={!isSubmitting}
       footer={
         <>
@@ -76,7 +113,7 @@ function NewCustomerDialog({ open, onOpenChange }: { open: boolean; onOpenChange
             {tc('cancel')}
           </Button>
           <Button type="submit" form="new-customer" loading={isSubmitting}>
-            {tc('create')}
+            {customer ? tc('save') : tc('create')}
           </Button>
         </>
       }
@@ -128,6 +165,7 @@ export function CustomersView() {
   const deferred = useDeferredValue(q.trim());
   const customers = useCustomers(deferred);
   const [creating, setCreating] = useState(false);
+  const router = useRouter();
   const list = customers.data ?? [];
 
   return (
@@ -190,7 +228,11 @@ export function CustomersView() {
           <TBody>
             {list.map((c) => (
               <TR key={c.id}>
-                <TD className="font-medium">{c.name}</TD>
+                <TD className="font-medium">
+                  <Link href={customerHref(c.id)} className="hover:text-primary hover:underline">
+                    {c.name}
+                  </Link>
+                </TD>
                 <TD className="text-muted-foreground">{c.username ?? '—'}</TD>
                 <TD className="text-muted-foreground">{c.phone ?? '—'}</TD>
                 <TD>
@@ -205,7 +247,11 @@ export function CustomersView() {
           </TBody>
         </Table>
       )}
-      <NewCustomerDialog open={creating} onOpenChange={setCreating} />
+      <CustomerDialog
+        open={creating}
+        onOpenChange={setCreating}
+        onCreated={(c) => router.push(customerHref(c.id))}
+      />
     </>
   );
 }

@@ -80,7 +80,7 @@ function PcDialog({
     if (!currentId) return;
     setError(null);
     try {
-      if (pc) await api(paths.pc(currentId, pc.id), { method: 'PATCH', body: values });
+      if (pc) await api(paths.pc(pc.id), { method: 'PATCH', body: values });
       else await api(paths.pcs(currentId), { method: 'POST', body: values });
       await Promise.all([
         qc.invalidateQueries({ queryKey: keys.pcs(currentId) }),
@@ -153,13 +153,13 @@ export default function PcsSettingsPage() {
 
   const pair = useMutation({
     mutationFn: (pc: Pc) =>
-      api<PairingCode>(paths.pairingCode(currentId ?? '', pc.id), { method: 'POST', body: {} }),
+      api<PairingCode>(paths.pairingCode(pc.id), { method: 'POST', body: {} }),
     onSuccess: (code, pc) => setPairing({ pc, code }),
     onError,
   });
   const maintenance = useMutation({
     mutationFn: (pc: Pc) =>
-      api(paths.pc(currentId ?? '', pc.id), {
+      api(paths.pc(pc.id), {
         method: 'PATCH',
         body: { maintenance: pc.status !== 'MAINTENANCE' },
       }),
@@ -167,7 +167,7 @@ export default function PcsSettingsPage() {
     onError,
   });
   const retire = useMutation({
-    mutationFn: (pc: Pc) => api(paths.pc(currentId ?? '', pc.id), { method: 'DELETE' }),
+    mutationFn: (pc: Pc) => api(paths.pc(pc.id), { method: 'DELETE' }),
     onSuccess: async () => {
       await refresh();
       toast({ tone: 'success', title: t('retired') });

@@ -10,6 +10,7 @@ import { useForm } from 'react-hook-form';
 import type { z } from 'zod';
 import { ErrorAlert } from '@/components/error-alert';
 import { RowMenu } from '@/components/settings/row-menu';
+import { TariffDialog } from '@/components/settings/tariff-dialog';
 import { Button } from '@/components/ui/button';
 import { ConfirmDialog, Dialog } from '@/components/ui/dialog';
 import { EmptyState } from '@/components/ui/empty-state';
@@ -68,7 +69,7 @@ function ZoneDialog({
     setError(null);
     const body = { ...values, description: values.description || undefined };
     try {
-      if (zone) await api(paths.zone(currentId, zone.id), { method: 'PATCH', body });
+      if (zone) await api(paths.zone(zone.id), { method: 'PATCH', body });
       else await api(paths.zones(currentId), { method: 'POST', body });
       await qc.invalidateQueries({ queryKey: keys.zones(currentId) });
       toast({ tone: 'success', title: zone ? tc('saved') : t('created', { name: values.name }) });
@@ -141,9 +142,10 @@ export default function ZonesSettingsPage() {
   const [editing, setEditing] = useState<Zone | null>(null);
   const [dialogOpen, setDialogOpen] = useState(false);
   const [deleting, setDeleting] = useState<Zone | null>(null);
+  const [tariffZone, setTariffZone] = useState<Zone | null>(null);
 
   const del = useMutation({
-    mutationFn: (z: Zone) => api(paths.zone(currentId ?? '', z.id), { method: 'DELETE' }),
+    mutationFn: (z: Zone) => api(paths.zone(z.id), { method: 'DELETE' }),
     onSuccess: async () => {
       await qc.invalidateQueries({ queryKey: keys.zones(currentId ?? '') });
       toast({ tone: 'success', title: t('deleted') });
@@ -193,7 +195,7 @@ export default function ZonesSettingsPage() {
               <TH>{t('description')}</TH>
               <TH className="text-right">{t('pcs')}</TH>
               <TH className="text-right">{t('position')}</TH>
-              <TH className="w-12">
+              <TH className="w-40">
                 <span className="sr-only">{tc('actions')}</span>
               </TH>
             </TR>
@@ -215,6 +217,11 @@ export default function ZonesSettingsPage() {
                 <TD className="tabular text-right">{z.pcCount}</TD>
                 <TD className="tabular text-right text-muted-foreground">{z.position}</TD>
                 <TD>
+                  <div className="flex items-center justify-end gap-1">
+                  <Button size="sm" variant="outline" onClick={() => setTariffZone(z)}>
+                    <Tags aria-hidden />
+                    {t('tariff')}
+                  </Button>
                   <RowMenu
                     label={z.name}
                     items={[
@@ -234,19 +241,14 @@ export default function ZonesSettingsPage() {
                       },
                     ]}
                   />
+                  </div>
                 </TD>
               </TR>
             ))}
           </TBody>
         </Table>
       )}
-      <div className="flex items-start gap-3 rounded-lg border border-border bg-surface p-4 text-sm">
-        <Tags className="mt-0.5 size-4 shrink-0 text-primary" aria-hidden />
-        <div>
-          <p className="font-medium">{t('tariffsTitle')}</p>
-          <p className="text-muted-foreground">{t('tariffsSoon')}</p>
-        </div>
-      </div>
+      <TariffDialog zone={tariffZone} onClose={() => setTariffZone(null)} />
       <ZoneDialog zone={editing} open={dialogOpen} onOpenChange={setDialogOpen} />
       <ConfirmDialog
         open={!!deleting}

@@ -1,0 +1,81 @@
+import { createHash } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { and, eq, sql } from 'drizzle-orm';
+import { idempotencyKeySchema } from '@econtrol/contracts';
+import { DB, type Db, type Tx } from '../db/database.js';
+import { idempotencyKeys } from '../db/schema.js';
+import { AppError } from '../common/app-error.js';
+
+export interface Stored<T> {
+  status: number;
+  body: T;
+  replayed: boolean;
+}
+
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value ?? null);
+}
+
+/** Parses the Idempotency-Key header: required and well-formed on money-moving routes. */
+export function requireIdempotencyKey(header: string | string[] | undefined): string {
+  const raw = Array.isArray(header) ? header[0] : header;
+  if (!raw) throw new AppError('IDEMPOTENCY_KEY_REQUIRED');
+  const parsed = idempotencyKeySchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new AppError('VALIDATION_FAILED', undefined, [{ path: 'Idempotency-Key', code: 'invalid', message: parsed.error.issues[0]?.message ?? 'invalid' }]);
+  }
+  return parsed.data;
+}
+
+/**
+ * Runs `work` once per (organization, key). The key row is inserted in the same transaction as the
+ * money move, so a concurrent duplicate waits on the unique index and then replays the stored
+ * result; a failed attempt rolls the key back with everything else.
+ */
+@Injectable()
+export class IdempotencyService {
+  constructor(@Inject(DB) private readonly db: Db) {}
+
+  async run<T>(organizationId: string, key: string, scope: string, request: unknown, work: (tx: Tx) => Promise<{ status: number; body: T }>): Promise<Stored<T>> {
+    const requestHash = createHash('sha256').update(`${scope}\n${canonical(request)}`).digest('hex');
+    const replay = await this.lookup<T>(organizationId, key, requestHash);
+    if (replay) return replay;
+    return this.db.transaction(async (tx) => {
+      const inserted = await tx
+        .insert(idempotencyKeys)
+        .values({ organizationId, key, scope, requestHash })
+        .onConflictDoNothing()
+        .returning({ key: idempotencyKeys.key });
+      if (inserted.length === 0) {
+        const again = await this.lookup<T>(organizationId, key, requestHash, tx);
+        if (again) return again;
+        throw new AppError('IDEMPOTENCY_IN_PROGRESS');
+      }
+      const result = await work(tx);
+      await tx
+        .update(idempotencyKeys)
+        .set({ responseStatus: result.status, responseBody: result.body as object, completedAt: sql`now()` })
+        .where(and(eq(idempotencyKeys.organizationId, organizationId), eq(idempotencyKeys.key, key)));
+      return { ...result, replayed: false };
+    });
+  }
+
+  private async lookup<T>(organizationId: string, key: string, requestHash: string, tx?: Tx): Promise<Stored<T> | null> {
+    const [row] = await (tx ?? this.db)
+      .select()
+      .from(idempotencyKeys)
+      .where(and(eq(idempotencyKeys.organizationId, organizationId), eq(idempotencyKeys.key, key)))
+      .limit(1);
+    if (!row) return null;
+    if (row.requestHash !== requestHash) throw new AppError('IDEMPOTENCY_KEY_REUSED');
+    if (row.responseStatus === null) return null;
+    return { status: row.responseStatus, body: row.responseBody as T, replayed: true };
+  }
+}

@@ -1,0 +1,137 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { and, desc, eq, gte, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import { DB, type Db, type Tx } from '../db/database.js';
+import { accounts, cashierShifts, customerPackages, organizations, sessionIntervals, sessions, timePackages, transactions, users } from '../db/schema.js';
+
+export type TransactionRow = typeof transactions.$inferSelect;
+export type AccountRow = typeof accounts.$inferSelect;
+export type NewTransaction = typeof transactions.$inferInsert;
+
+export interface LedgerFilter {
+  organizationId: string;
+  lanCenterIds?: string[];
+  customerId?: string;
+  lanCenterId?: string;
+  type?: TransactionRow['type'];
+  shiftId?: string;
+  sessionId?: string;
+  from?: Date;
+  to?: Date;
+  after?: { at: Date; id: string } | null;
+  limit: number;
+}
+
+@Injectable()
+export class LedgerRepository {
+  constructor(@Inject(DB) private readonly db: Db) {}
+
+  async creditLimit(tx: Tx, organizationId: string): Promise<number> {
+    const [row] = await tx.select({ limit: organizations.creditLimitMinor }).from(organizations).where(eq(organizations.id, organizationId));
+    return row?.limit ?? 0;
+  }
+
+  /** Locks the customer's account row for the rest of the transaction. */
+  async lockAccount(tx: Tx, organizationId: string, userId: string): Promise<AccountRow | undefined> {
+    const [row] = await tx
+      .select()
+      .from(accounts)
+      .where(and(eq(accounts.organizationId, organizationId), eq(accounts.userId, userId)))
+      .for('update');
+    return row;
+  }
+
+  async findAccount(organizationId: string, userId: string): Promise<AccountRow | undefined> {
+    const [row] = await this.db.select().from(accounts).where(and(eq(accounts.organizationId, organizationId), eq(accounts.userId, userId)));
+    return row;
+  }
+
+  /** Conditional update: applies `delta` only if the result stays ≥ floor. Returns the new balance or null. */
+  async applyDelta(tx: Tx, accountId: string, delta: number, floor: number): Promise<number | null> {
+    const rows = await tx
+      .update(accounts)
+      .set({ balanceMinor: sql`${accounts.balanceMinor} + ${delta}`, updatedAt: sql`now()` })
+      .where(and(eq(accounts.id, accountId), sql`${accounts.balanceMinor} + ${delta} >= ${floor}`))
+      .returning({ balance: accounts.balanceMinor });
+    return rows[0]?.balance ?? null;
+  }
+
+  async insertTransaction(tx: Tx, values: NewTransaction): Promise<TransactionRow> {
+    const [row] = await tx.insert(transactions).values(values).returning();
+    return row!;
+  }
+
+  async findTransaction(organizationId: string, id: string, tx?: Tx): Promise<TransactionRow | undefined> {
+    const [row] = await (tx ?? this.db)
+      .select()
+      .from(transactions)
+      .where(and(eq(transactions.organizationId, organizationId), eq(transactions.id, id)));
+    return row;
+  }
+
+  async refundedSoFar(tx: Tx, transactionId: string): Promise<number> {
+    const [row] = await tx
+      .select({ total: sql<number>`coalesce(sum(greatest(abs(${transactions.amountMinor}), abs(${transactions.tenderedMinor}))), 0)`.mapWith(Number) })
+      .from(transactions)
+      .where(eq(transactions.refundOfId, transactionId));
+    return row?.total ?? 0;
+  }
+
+  async openShift(tx: Tx, organizationId: string, cashierId: string, lanCenterId: string) {
+    const [row] = await tx
+      .select()
+      .from(cashierShifts)
+      .where(and(eq(cashierShifts.organizationId, organizationId), eq(cashierShifts.cashierId, cashierId), eq(cashierShifts.lanCenterId, lanCenterId), eq(cashierShifts.status, 'OPEN')));
+    return row;
+  }
+
+  /** Sessions currently consuming this account, with their active intervals. */
+  async runningSessions(tx: Tx | Db, accountId: string) {
+    const rows = await tx
+      .select()
+      .from(sessions)
+      .where(and(eq(sessions.accountId, accountId), inArray(sessions.status, ['ACTIVE', 'PAUSED'])));
+    if (!rows.length) return [];
+    const intervals = await tx
+      .select()
+      .from(sessionIntervals)
+      .where(inArray(sessionIntervals.sessionId, rows.map((r) => r.id)));
+    return rows.map((s) => ({ session: s, intervals: intervals.filter((i) => i.sessionId === s.id) }));
+  }
+
+  async packagesOf(tx: Tx | Db, organizationId: string, userId: string, lock = false) {
+    const query = tx
+      .select({ holding: customerPackages, pkg: timePackages })
+      .from(customerPackages)
+      .innerJoin(timePackages, eq(timePackages.id, customerPackages.packageId))
+      .where(and(eq(customerPackages.organizationId, organizationId), eq(customerPackages.userId, userId), sql`${customerPackages.secondsRemaining} > 0`))
+      .orderBy(customerPackages.createdAt);
+    return lock ? query.for('update', { of: customerPackages }) : query;
+  }
+
+  async list(filter: LedgerFilter): Promise<TransactionRow[]> {
+    return this.db
+      .select()
+      .from(transactions)
+      .where(
+        and(
+          eq(transactions.organizationId, filter.organizationId),
+          filter.lanCenterIds ? or(inArray(transactions.lanCenterId, filter.lanCenterIds.length ? filter.lanCenterIds : ['00000000-0000-0000-0000-000000000000']), isNull(transactions.lanCenterId)) : undefined,
+          filter.customerId ? eq(transactions.userId, filter.customerId) : undefined,
+          filter.lanCenterId ? eq(transactions.lanCenterId, filter.lanCenterId) : undefined,
+          filter.type ? eq(transactions.type, filter.type) : undefined,
+          filter.shiftId ? eq(transactions.shiftId, filter.shiftId) : undefined,
+          filter.sessionId ? eq(transactions.sessionId, filter.sessionId) : undefined,
+          filter.from ? gte(transactions.createdAt, filter.from) : undefined,
+          filter.to ? lte(transactions.createdAt, filter.to) : undefined,
+          filter.after ? or(lt(transactions.createdAt, filter.after.at), and(eq(transactions.createdAt, filter.after.at), lt(transactions.id, filter.after.id))) : undefined,
+        ),
+      )
+      .orderBy(desc(transactions.createdAt), desc(transactions.id))
+      .limit(filter.limit);
+  }
+
+  async customerExists(organizationId: string, userId: string): Promise<boolean> {
+    const rows = await this.db.select({ id: users.id }).from(users).where(and(eq(users.organizationId, organizationId), eq(users.id, userId), eq(users.role, 'CLIENT')));
+    return rows.length > 0;
+  }
+}
