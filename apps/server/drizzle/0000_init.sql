@@ -316,6 +316,7 @@ CREATE TABLE "sessions" (
 	"charged_minor" bigint DEFAULT 0 NOT NULL,
 	"uncollected_minor" bigint DEFAULT 0 NOT NULL,
 	"settled_at" timestamp with time zone,
+	"package_usage" jsonb DEFAULT '[]'::jsonb NOT NULL,
 	"end_reason" text,
 	"started_by" uuid,
 	"ended_by" uuid,

@@ -63,6 +63,7 @@ export async function createApp(options: CreateAppOptions): Promise<RunningApp> 
     {
       logger: config.LOG_LEVEL === 'silent' ? false : ['error', 'warn'],
       bodyParser: true,
+    abortOnError: false,
     },
   );
   const fastify = app.getHttpAdapter().getInstance();

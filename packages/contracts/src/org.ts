@@ -122,6 +122,7 @@ export const pcSchema = z
     agentVersion: z.string().nullable(),
     lastHeartbeatAt: z.string().nullable(),
     enrolled: z.boolean(),
+    requiresAgent: z.boolean(),
     /** Running/pending session on it, if any. */
     session: z
       .object({
@@ -141,6 +142,7 @@ export const createPcSchema = z
     name: z.string().trim().min(1).max(40),
     zoneId: uuidSchema,
     specs: z.record(z.string().max(40), z.string().max(200)).default({}),
+    requiresAgent: z.boolean().default(true).describe('false for stations without an agent (consoles): sessions start at once'),
   })
   .strict()
   .meta({ id: 'CreatePc' });
@@ -150,6 +152,7 @@ export const updatePcSchema = z
     zoneId: uuidSchema.optional(),
     specs: z.record(z.string().max(40), z.string().max(200)).optional(),
     maintenance: z.boolean().optional().describe('Put the PC in or out of maintenance'),
+    requiresAgent: z.boolean().optional(),
   })
   .strict()
   .meta({ id: 'UpdatePc' });

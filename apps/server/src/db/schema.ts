@@ -425,6 +425,8 @@ export const sessions = pgTable(
     chargedMinor: money('charged_minor').notNull().default(0),
     uncollectedMinor: money('uncollected_minor').notNull().default(0),
     settledAt: ts('settled_at'),
+    /** Package seconds the settlement consumed: [{ packageId, seconds }]. */
+    packageUsage: jsonb('package_usage').notNull().default([]),
     endReason: text('end_reason'),
     startedBy: uuid('started_by').references(() => users.id),
     endedBy: uuid('ended_by').references(() => users.id),

@@ -34,6 +34,7 @@ export const toPc = (row: PcRow): Pc => ({
   agentVersion: row.agentVersion,
   lastHeartbeatAt: row.lastHeartbeatAt?.toISOString() ?? null,
   enrolled: row.enrolled,
+  requiresAgent: row.requiresAgent,
   session: row.session ? { ...row.session, startedAt: row.session.startedAt?.toISOString() ?? null } : null,
 });
 
@@ -74,6 +75,8 @@ export class PcsService {
         zoneId: zone.id,
         name: input.name,
         specs: input.specs,
+        requiresAgent: input.requiresAgent,
+        status: input.requiresAgent ? 'OFFLINE' : 'AVAILABLE',
       });
       await this.audit.record({
         organizationId: org.organizationId,

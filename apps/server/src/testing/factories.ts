@@ -80,3 +80,41 @@ export async function newCustomer(app: TestApp, org: OrgFixture, overrides: Reco
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   return res.body;
 }
+
+export const idem = () => `test-${randomBytes(8).toString('hex')}`;
+
+export async function setTariff(app: TestApp, org: OrgFixture, zoneId: string, tariff: Record<string, unknown>): Promise<any> {
+  const res = await app.request('PUT', `/api/v1/zones/${zoneId}/tariff`, { token: org.managerToken, body: tariff });
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+  return res.body;
+}
+
+/** A station without an agent (console): sessions start at once from the counter. */
+export async function newConsole(app: TestApp, org: OrgFixture, zoneId: string, name = uniq('PS5-')): Promise<{ id: string; name: string }> {
+  const res = await app.request('POST', `/api/v1/lan-centers/${org.lanCenterId}/pcs`, {
+    token: org.managerToken,
+    body: { name, zoneId, requiresAgent: false },
+  });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  return res.body;
+}
+
+export async function openShift(app: TestApp, org: OrgFixture, token: string, openingFloatMinor = 10_000): Promise<any> {
+  const res = await app.request('POST', '/api/v1/shifts/open', { token, body: { lanCenterId: org.lanCenterId, openingFloatMinor } });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  return res.body;
+}
+
+export async function recharge(app: TestApp, org: OrgFixture, token: string, customerId: string, amountMinor: number, key = idem(), paymentMethod = 'CASH') {
+  return app.request('POST', `/api/v1/customers/${customerId}/recharges`, {
+    token,
+    headers: { 'idempotency-key': key },
+    body: { lanCenterId: org.lanCenterId, amountMinor, paymentMethod },
+  });
+}
+
+export async function balanceOf(app: TestApp, token: string, customerId: string): Promise<number> {
+  const res = await app.request('GET', `/api/v1/customers/${customerId}/account`, { token });
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+  return res.body.balanceMinor;
+}
