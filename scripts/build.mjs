@@ -1,10 +1,11 @@
 // Builds what `npm start` runs: TypeScript packages and server, the agent bundle, the web console.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureNode24, root } from './node-guard.mjs';
 
 ensureNode24();
+process.env.NEXT_TELEMETRY_DISABLED ??= '1';
 
 const run = (cmd, args, cwd = root) => {
   const result = spawnSync(cmd, args, { cwd, stdio: 'inherit', env: process.env });
@@ -29,9 +30,9 @@ const bin = (name) => join(root, 'node_modules', '.bin', name);
 console.log('› building packages and server (tsc -b)');
 run(bin('tsc'), ['-b', 'tsconfig.build.json']);
 
-if (existsSync(join(root, 'apps/agent/build.mjs'))) {
+if (existsSync(join(root, 'apps/agent/esbuild.config.mjs'))) {
   console.log('› bundling the PC agent');
-  run(process.execPath, ['build.mjs'], join(root, 'apps/agent'));
+  run(process.execPath, ['esbuild.config.mjs'], join(root, 'apps/agent'));
 }
 
 const web = join(root, 'apps/web');
@@ -40,7 +41,10 @@ if (existsSync(join(web, 'next.config.ts'))) {
   const sources = Math.max(newest(join(web, 'src')), newest(join(web, 'messages')), newest(join(web, 'public')), newest(join(web, 'next.config.ts')), newest(join(root, 'packages/contracts/src')));
   if (force || !existsSync(built) || statSync(built).mtimeMs < sources) {
     console.log('› building the web console (next build)');
-    run(bin('next'), ['build'], web);
+    // the web package's own build script carries its flags (webpack)
+    const pkg = JSON.parse(readFileSync(join(web, 'package.json'), 'utf8'));
+    const [cmd, ...args] = pkg.scripts.build.split(' ');
+    run(bin(cmd), args, web);
   } else {
     console.log('› web console is up to date');
   }

@@ -72,7 +72,7 @@ export function LoginForm() {
           </p>
         )}
         <ErrorAlert error={error} />
-        <form onSubmit={(e) => void onSubmit(e)} noValidate className="space-y-4">
+        <form method="post" onSubmit={(e) => void onSubmit(e)} noValidate className="space-y-4">
           <Field label={t('login')} error={errText(errors.login)}>
             <Input
               autoComplete="username"

@@ -133,7 +133,7 @@ export function SignupForm() {
           <p className="text-sm text-muted-foreground">{t('subtitle')}</p>
         </div>
         <ErrorAlert error={error} />
-        <form onSubmit={(e) => void onSubmit(e)} noValidate className="space-y-7">
+        <form method="post" onSubmit={(e) => void onSubmit(e)} noValidate className="space-y-7">
           <Section n={1} title={t('sectionBusiness')}>
             <div className="grid gap-4 sm:grid-cols-2">
               <Field

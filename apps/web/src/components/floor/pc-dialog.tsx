@@ -1,19 +1,28 @@
 'use client';
 
-import { type Pc } from '@econtrol/contracts';
-import { Lock, MessageSquare, Pause, Play, Plus, Power, RotateCcw, Square, Unlock } from 'lucide-react';
+import { type Pc, type SessionDto, tenderMethodSchema } from '@econtrol/contracts';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { Lock, MessageSquare, Pause, Play, Power, RotateCcw, Square, Unlock } from 'lucide-react';
 import { useLocale, useTranslations } from 'next-intl';
+import { useEffect, useState } from 'react';
+import { ErrorAlert } from '@/components/error-alert';
+import { Select } from '@/components/ui/select';
+import { useToast } from '@/components/ui/toast';
+import { api } from '@/lib/api';
+import { invalidateMoney, useLanSessions } from '@/lib/money-api';
+import { paths } from '@/lib/org-api';
+import { StartSessionForm } from './start-session';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { Dialog } from '@/components/ui/dialog';
-import { formatWhen, formatDuration } from '@/lib/format';
+import { formatDuration, formatMoney, formatWhen } from '@/lib/format';
 import { useLanCenter } from '@/lib/lan-center';
 import { cn } from '@/lib/utils';
 import { statusStyle } from './status';
 
 /**
- * PC detail and actions. The session/command endpoints are not in the contracts yet, so the
- * action buttons are shown (to settle the layout) but disabled.
+ * PC detail and actions: start / pause / resume / end a session through the sessions API.
+ * Remote commands (lock, message, restart, shutdown) have no REST route yet and stay disabled.
  */
 export function PcDialog({
   pc,
@@ -25,21 +34,64 @@ export function PcDialog({
   onClose: () => void;
 }) {
   const t = useTranslations('floor');
+  const tc = useTranslations('common');
   const locale = useLocale();
   const { timeZone } = useLanCenter();
+  const tm = useTranslations('money');
+  const { currentId, currency } = useLanCenter();
+  const qc = useQueryClient();
+  const toast = useToast();
+  const sessions = useLanSessions(pc?.session ? currentId : undefined);
+  const [starting, setStarting] = useState(false);
+  const [ending, setEnding] = useState(false);
+  const [payMethod, setPayMethod] = useState<string>('CASH');
+  const [error, setError] = useState<unknown>(null);
   const s = pc ? statusStyle[pc.status] : null;
   const busy = !!pc?.session;
+  const session = sessions.data?.find((x) => x.id === pc?.session?.id) ?? null;
+  const paused = pc?.session?.status === 'PAUSED';
+  const canStart = !!pc && !busy && pc.status !== 'MAINTENANCE' && pc.status !== 'OFFLINE';
 
-  const actions = [
-    { key: 'start', icon: Play, show: !busy },
-    { key: 'extend', icon: Plus, show: busy },
-    { key: 'pause', icon: Pause, show: busy },
-    { key: 'end', icon: Square, show: busy },
-    { key: 'lock', icon: Lock, show: true },
-    { key: 'unlock', icon: Unlock, show: true },
-    { key: 'message', icon: MessageSquare, show: true },
-    { key: 'restart', icon: RotateCcw, show: true },
-    { key: 'shutdown', icon: Power, show: true },
+  useEffect(() => {
+    setStarting(false);
+    setEnding(false);
+    setError(null);
+  }, [pc?.id]);
+
+  const act = useMutation({
+    mutationFn: (action: 'end' | 'pause' | 'resume') =>
+      api<SessionDto>(paths.sessionAction(pc?.session?.id ?? '', action), {
+        method: 'POST',
+        body:
+          action === 'end'
+            ? {
+                lanCenterId: currentId,
+                ...(session?.kind === 'GUEST_POSTPAID' ? { paymentMethod: payMethod } : {}),
+              }
+            : {},
+      }),
+    onMutate: () => setError(null),
+    onSuccess: async (res, action) => {
+      await invalidateMoney(qc, currentId);
+      if (action === 'end') {
+        setEnding(false);
+        toast({
+          tone: 'success',
+          title: t('ended', { pc: pc?.name ?? '' }),
+          description:
+            res?.costMinor !== undefined ? formatMoney(res.costMinor, currency, locale) : undefined,
+        });
+      }
+    },
+    onError: (e) => setError(e),
+  });
+
+  const commands = [
+    { key: 'lock', icon: Lock },
+    { key: 'unlock', icon: Unlock },
+    { key: 'message', icon: MessageSquare },
+    { key: 'restart', icon: RotateCcw },
+    { key: 'shutdown', icon: Power },
   ] as const;
 
   return (
@@ -99,16 +151,81 @@ export function PcDialog({
               </div>
             )}
           </dl>
+          <ErrorAlert error={error} />
+          {session && (
+            <p className="tabular text-sm">
+              {t('runningCost')}: <strong>{formatMoney(session.costMinor, currency, locale)}</strong>
+              {session.kind === 'GUEST_POSTPAID' && (
+                <Badge variant="info" className="ml-2">
+                  {t('postpaid')}
+                </Badge>
+              )}
+            </p>
+          )}
+          {!busy &&
+            (starting ? (
+              <StartSessionForm pc={pc} onDone={() => setStarting(false)} />
+            ) : (
+              <Button className="w-full" onClick={() => setStarting(true)} disabled={!canStart}>
+                <Play aria-hidden />
+                {t('action.start')}
+              </Button>
+            ))}
+          {busy && !ending && (
+            <div className="grid grid-cols-2 gap-2">
+              <Button
+                variant="outline"
+                onClick={() => act.mutate(paused ? 'resume' : 'pause')}
+                loading={act.isPending && act.variables !== 'end'}
+              >
+                {paused ? <Play aria-hidden /> : <Pause aria-hidden />}
+                {paused ? t('action.resume') : t('action.pause')}
+              </Button>
+              <Button variant="destructive" onClick={() => setEnding(true)}>
+                <Square aria-hidden />
+                {t('action.end')}
+              </Button>
+            </div>
+          )}
+          {busy && ending && (
+            <div className="space-y-3 rounded-lg border border-red-200 bg-red-50/50 p-3">
+              <p className="text-sm font-medium">{t('endConfirm', { pc: pc.name })}</p>
+              {session?.kind === 'GUEST_POSTPAID' && (
+                <label className="flex items-center gap-2 text-sm">
+                  {tm('method')}
+                  <Select value={payMethod} onChange={(e) => setPayMethod(e.target.value)} className="w-40">
+                    {tenderMethodSchema.options.map((m) => (
+                      <option key={m} value={m}>
+                        {tm(`methods.${m}`)}
+                      </option>
+                    ))}
+                  </Select>
+                </label>
+              )}
+              <div className="flex justify-end gap-2">
+                <Button variant="outline" onClick={() => setEnding(false)} disabled={act.isPending}>
+                  {tc('cancel')}
+                </Button>
+                <Button variant="destructive" onClick={() => act.mutate('end')} loading={act.isPending}>
+                  {t('action.end')}
+                </Button>
+              </div>
+            </div>
+          )}
           <div className="space-y-2">
-            <div className="grid grid-cols-3 gap-2">
-              {actions
-                .filter((a) => a.show)
-                .map((a) => (
-                  <Button key={a.key} variant="outline" disabled className="justify-start">
-                    <a.icon aria-hidden />
-                    {t(`action.${a.key}`)}
-                  </Button>
-                ))}
+            <div className="grid grid-cols-5 gap-2">
+              {commands.map((a) => (
+                <Button
+                  key={a.key}
+                  variant="outline"
+                  size="sm"
+                  disabled
+                  title={t(`action.${a.key}`)}
+                  aria-label={t(`action.${a.key}`)}
+                >
+                  <a.icon aria-hidden />
+                </Button>
+              ))}
             </div>
             <p className="text-xs text-muted-foreground">{t('actionsSoon')}</p>
           </div>

@@ -33,7 +33,9 @@ interface RuleDraft {
 }
 
 const toText = (minor: number | null | undefined, currency: string): string =>
-  minor === null || minor === undefined ? '' : String(minor / 10 ** (currency === 'CLP' || currency === 'PYG' ? 0 : 2));
+  minor === null || minor === undefined
+    ? ''
+    : String(minor / 10 ** (currency === 'CLP' || currency === 'PYG' ? 0 : 2));
 
 /** Guest/member rate per hour, minimum charge, granularity and time-of-day rules of one zone. */
 export function TariffDialog({ zone, onClose }: { zone: Zone | null; onClose: () => void }) {
@@ -80,9 +82,10 @@ export function TariffDialog({ zone, onClose }: { zone: Zone | null; onClose: ()
   }, [zone, tariff.isPending, tariff.data, currency]);
 
   const weekdays = Array.from({ length: 7 }, (_, d) =>
-    new Intl.DateTimeFormat(locale === 'en' ? 'en-US' : 'es-419', { weekday: 'narrow', timeZone: 'UTC' }).format(
-      new Date(Date.UTC(2023, 0, 1 + d)),
-    ),
+    new Intl.DateTimeFormat(locale === 'en' ? 'en-US' : 'es-419', {
+      weekday: 'narrow',
+      timeZone: 'UTC',
+    }).format(new Date(Date.UTC(2023, 0, 1 + d))),
   );
 
   const update = (i: number, patch: Partial<RuleDraft>) =>
@@ -171,7 +174,12 @@ export function TariffDialog({ zone, onClose }: { zone: Zone | null; onClose: ()
               <Input value={name} onChange={(e) => setName(e.target.value)} maxLength={120} />
             </Field>
             <Field label={t('rate')} hint={t('rateHint')} error={problems.rate} required>
-              <MoneyInput symbol={symbol} value={rate} onChange={(e) => setRate(e.target.value)} name="rate" />
+              <MoneyInput
+                symbol={symbol}
+                value={rate}
+                onChange={(e) => setRate(e.target.value)}
+                name="rate"
+              />
             </Field>
             <Field label={t('memberRate')} hint={t('memberRateHint')} error={problems.memberRate}>
               <MoneyInput
@@ -227,7 +235,11 @@ export function TariffDialog({ zone, onClose }: { zone: Zone | null; onClose: ()
             </div>
             {rules.length === 0 && <p className="text-sm text-muted-foreground">{t('noRules')}</p>}
             {rules.map((r, i) => (
-              <div key={r.id} className="space-y-2 rounded-lg border border-border p-3" data-testid="tariff-rule">
+              <div
+                key={r.id}
+                className="space-y-2 rounded-lg border border-border p-3"
+                data-testid="tariff-rule"
+              >
                 <div className="flex flex-wrap items-end gap-2">
                   <Field label={t('ruleName')} className="min-w-40 flex-1">
                     <Input value={r.name} onChange={(e) => update(i, { name: e.target.value })} />
@@ -323,7 +335,9 @@ export function TariffDialog({ zone, onClose }: { zone: Zone | null; onClose: ()
           </fieldset>
           {rate && parseMoney(rate, currency) !== null && (
             <p className="text-xs text-muted-foreground">
-              {t('example', { amount: formatMoney(Math.round((parseMoney(rate, currency) ?? 0) / 2), currency, locale) })}
+              {t('example', {
+                amount: formatMoney(Math.round((parseMoney(rate, currency) ?? 0) / 2), currency, locale),
+              })}
             </p>
           )}
         </form>

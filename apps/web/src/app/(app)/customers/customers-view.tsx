@@ -1,6 +1,6 @@
 'use client';
 
-import { createCustomerSchema, type Customer, updateCustomerSchema } from '@econtrol/contracts';
+import { createCustomerSchema, type Customer } from '@econtrol/contracts';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useQueryClient } from '@tanstack/react-query';
 import { Search, UserPlus, Users } from 'lucide-react';
@@ -51,7 +51,7 @@ export function CustomerDialog({
   const errText = useFieldErrorText();
   const [error, setError] = useState<unknown>(null);
   const form = useForm<Values, unknown, Output>({
-    resolver: zodResolver(customer ? updateCustomerSchema : createCustomerSchema),
+    resolver: zodResolver(createCustomerSchema),
     defaultValues: { name: '' },
   });
   useEffect(() => {

@@ -1,6 +1,6 @@
 'use client';
 
-import { type ShiftDto } from '@econtrol/contracts';
+import { type PaymentMethod, type ShiftDto } from '@econtrol/contracts';
 import { useQueryClient } from '@tanstack/react-query';
 import { Landmark, Lock, Printer } from 'lucide-react';
 import { useLocale, useTranslations } from 'next-intl';
@@ -98,7 +98,17 @@ function OpenShiftCard() {
   );
 }
 
-function Row({ label, value, strong, tone }: { label: string; value: string; strong?: boolean; tone?: string }) {
+function Row({
+  label,
+  value,
+  strong,
+  tone,
+}: {
+  label: string;
+  value: string;
+  strong?: boolean;
+  tone?: string;
+}) {
   return (
     <div className={cn('flex items-center justify-between py-1.5 text-sm', strong && 'font-semibold')}>
       <dt className={strong ? '' : 'text-muted-foreground'}>{label}</dt>
@@ -122,7 +132,11 @@ function Totals({ shift }: { shift: ShiftDto }) {
           <dl className="divide-y divide-border" data-testid="shift-cash">
             <Row label={t('float')} value={fmt(shift.openingFloatMinor)} />
             <Row label={t('cashIn')} value={fmt(shift.totals.cashInMinor)} tone="text-emerald-700" />
-            <Row label={t('cashOut')} value={fmt(-shift.totals.cashOutMinor)} tone="text-danger" />
+            <Row
+              label={t('cashOut')}
+              value={fmt(shift.totals.cashOutMinor === 0 ? 0 : -shift.totals.cashOutMinor)}
+              tone="text-danger"
+            />
             <Row label={t('expected')} value={fmt(shift.expectedCashMinor)} strong />
             {shift.countedCashMinor !== null && (
               <Row label={t('counted')} value={fmt(shift.countedCashMinor)} strong />
@@ -149,7 +163,7 @@ function Totals({ shift }: { shift: ShiftDto }) {
           ) : (
             <dl className="divide-y divide-border" data-testid="shift-methods">
               {methods.map(([m, v]) => (
-                <Row key={m} label={tm(`methods.${m}`)} value={fmt(v)} />
+                <Row key={m} label={tm(`methods.${m as PaymentMethod}`)} value={fmt(v)} />
               ))}
             </dl>
           )}
@@ -301,7 +315,8 @@ export default function ShiftPage() {
               name: shift.cashierName,
               at: formatDateTime(shift.openedAt, locale, timeZone),
             })}
-            {shift.closedAt && ` · ${t('closedAt', { at: formatDateTime(shift.closedAt, locale, timeZone) })}`}
+            {shift.closedAt &&
+              ` · ${t('closedAt', { at: formatDateTime(shift.closedAt, locale, timeZone) })}`}
           </p>
           <Totals shift={shift} />
           {shift.notes && <p className="text-sm">{shift.notes}</p>}
@@ -346,4 +361,3 @@ export default function ShiftPage() {
     </>
   );
 }
-

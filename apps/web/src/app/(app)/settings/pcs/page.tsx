@@ -152,8 +152,7 @@ export default function PcsSettingsPage() {
   const refresh = () => qc.invalidateQueries({ queryKey: keys.pcs(currentId ?? '') });
 
   const pair = useMutation({
-    mutationFn: (pc: Pc) =>
-      api<PairingCode>(paths.pairingCode(pc.id), { method: 'POST', body: {} }),
+    mutationFn: (pc: Pc) => api<PairingCode>(paths.pairingCode(pc.id), { method: 'POST', body: {} }),
     onSuccess: (code, pc) => setPairing({ pc, code }),
     onError,
   });

@@ -218,29 +218,29 @@ export default function ZonesSettingsPage() {
                 <TD className="tabular text-right text-muted-foreground">{z.position}</TD>
                 <TD>
                   <div className="flex items-center justify-end gap-1">
-                  <Button size="sm" variant="outline" onClick={() => setTariffZone(z)}>
-                    <Tags aria-hidden />
-                    {t('tariff')}
-                  </Button>
-                  <RowMenu
-                    label={z.name}
-                    items={[
-                      {
-                        key: 'edit',
-                        label: tc('edit'),
-                        icon: <Pencil aria-hidden />,
-                        onSelect: () => open(z),
-                      },
-                      {
-                        key: 'delete',
-                        label: tc('delete'),
-                        icon: <Trash2 aria-hidden />,
-                        destructive: true,
-                        disabled: z.pcCount > 0,
-                        onSelect: () => setDeleting(z),
-                      },
-                    ]}
-                  />
+                    <Button size="sm" variant="outline" onClick={() => setTariffZone(z)}>
+                      <Tags aria-hidden />
+                      {t('tariff')}
+                    </Button>
+                    <RowMenu
+                      label={z.name}
+                      items={[
+                        {
+                          key: 'edit',
+                          label: tc('edit'),
+                          icon: <Pencil aria-hidden />,
+                          onSelect: () => open(z),
+                        },
+                        {
+                          key: 'delete',
+                          label: tc('delete'),
+                          icon: <Trash2 aria-hidden />,
+                          destructive: true,
+                          disabled: z.pcCount > 0,
+                          onSelect: () => setDeleting(z),
+                        },
+                      ]}
+                    />
                   </div>
                 </TD>
               </TR>

@@ -1,0 +1,202 @@
+/**
+ * The operator console against a real server in a real browser:
+ * manager signup → zone + tariff → PCs on the floor → cashier; cashier login → shift →
+ * customer → top up → shift close; role guard; Spanish by default, English after switching.
+ * Steps whose API routes are not on the server yet are skipped (checked via /api/openapi.json).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { apiRoutes, type Harness, newPage, shot, startHarness } from './harness';
+
+let h: Harness;
+let routes: Set<string>;
+const manager = { username: 'gerente', password: 'clave-segura-1' };
+const cashier = { name: 'Carla Cajera', username: 'carla', password: 'clave-cajera-1' };
+
+const dialog = (page: Page) => page.locator('dialog[open]');
+
+async function signIn(page: Page, login: string, password: string): Promise<void> {
+  await page.goto(`${h.baseUrl}/login/`);
+  await page.fill('input[name="login"]', login);
+  await page.fill('input[name="password"]', password);
+  await page.getByRole('button', { name: 'Ingresar' }).click();
+  try {
+    await page.waitForURL(`${h.baseUrl}/`);
+  } catch (e) {
+    await shot(page, 'debug-login');
+    throw e;
+  }
+}
+
+beforeAll(async () => {
+  h = await startHarness();
+  routes = await apiRoutes(h.baseUrl);
+});
+
+afterAll(async () => {
+  await h?.stop();
+});
+
+describe('operator console (real server, Chromium)', () => {
+  it('is in Spanish by default', async () => {
+    const page = await newPage(h);
+    await page.goto(`${h.baseUrl}/`);
+    // Not signed in: the console sends us to the login page.
+    await page.waitForURL(/\/login\/\?next=/);
+    await expect(page.getByRole('heading', { name: 'Iniciar sesión' }).isVisible()).resolves.toBe(true);
+    expect(await page.getAttribute('html', 'lang')).toBe('es-419');
+    await page.context().close();
+  });
+
+  it('manager signs up, creates a zone with a tariff, adds 2 PCs, sees them on the floor, creates a cashier', async () => {
+    const page = await newPage(h);
+    await page.goto(`${h.baseUrl}/signup/`);
+    await page.fill('input[name="organizationName"]', 'Gamer Zone SAC');
+    await page.fill('input[name="lanCenter.name"]', 'Sede Miraflores');
+    await page.fill('input[name="manager.name"]', 'Gina Gerente');
+    await page.fill('input[name="manager.email"]', 'gina@example.pe');
+    await page.fill('input[name="manager.username"]', manager.username);
+    await page.fill('input[name="manager.password"]', manager.password);
+    await page.getByRole('button', { name: 'Crear mi local' }).click();
+    await page.waitForURL(`${h.baseUrl}/settings/zones/`);
+
+    // Zone
+    await page.getByRole('button', { name: 'Nueva zona' }).first().click();
+    await dialog(page).locator('input[name="name"]').fill('General');
+    await dialog(page).getByRole('button', { name: 'Crear', exact: true }).click();
+    await page.getByRole('cell', { name: 'General', exact: true }).waitFor();
+
+    // Tariff (once the server has the route)
+    if (routes.has('PUT /api/v1/zones/{id}/tariff')) {
+      await page.getByRole('button', { name: 'Tarifa', exact: true }).click();
+      await dialog(page).locator('input[name="rate"]').fill('4.00');
+      await dialog(page).getByRole('button', { name: 'Agregar regla' }).click();
+      await dialog(page).getByRole('textbox', { name: 'Precio por hora' }).last().fill('3');
+      await dialog(page).getByRole('button', { name: 'Guardar cambios' }).click();
+      await page.getByText('Tarifa de General guardada').waitFor();
+    }
+
+    // Two PCs (names are suggested: PC-01, PC-02)
+    await page.goto(`${h.baseUrl}/settings/pcs/`);
+    for (const name of ['PC-01', 'PC-02']) {
+      await page.getByRole('button', { name: 'Agregar PC' }).first().click();
+      await expect(dialog(page).locator('input[name="name"]').inputValue()).resolves.toBe(name);
+      await dialog(page).getByRole('button', { name: 'Crear', exact: true }).click();
+      await page.getByRole('cell', { name, exact: true }).waitFor();
+    }
+
+    // Floor
+    await page.getByRole('link', { name: 'Sala' }).click();
+    await page.waitForURL(`${h.baseUrl}/`);
+    await page.locator('[data-pc-id]').nth(1).waitFor();
+    expect(await page.locator('[data-pc-id]').count()).toBe(2);
+    expect(await page.locator('[data-pc-id] .font-mono').allTextContents()).toEqual(['PC-01', 'PC-02']);
+    await shot(page, 'floor');
+    await page.locator('[data-pc-id]').first().click();
+    await dialog(page).getByRole('button', { name: 'Iniciar sesión' }).waitFor();
+    await shot(page, 'floor-pc-dialog');
+    await page.keyboard.press('Escape');
+    await dialog(page).waitFor({ state: 'detached' });
+
+    // Cashier
+    await page.goto(`${h.baseUrl}/settings/staff/`);
+    await page.getByRole('button', { name: 'Nuevo usuario' }).first().click();
+    await dialog(page).locator('input[name="name"]').fill(cashier.name);
+    await dialog(page).locator('input[name="username"]').fill(cashier.username);
+    await dialog(page).locator('input[name="password"]').fill(cashier.password);
+    await dialog(page).getByRole('button', { name: 'Crear', exact: true }).click();
+    await page.getByRole('cell', { name: cashier.name, exact: true }).waitFor();
+
+    await page.goto(`${h.baseUrl}/settings/`);
+    await page.locator('input[name="name"]').waitFor();
+    expect(await page.locator('input[name="name"]').inputValue()).toBe('Sede Miraflores');
+    await shot(page, 'settings');
+    await page.context().close();
+  });
+
+  it('cashier cannot open manager settings', async () => {
+    const page = await newPage(h);
+    await signIn(page, cashier.username, cashier.password);
+    expect(await page.getByRole('link', { name: 'Configuración' }).count()).toBe(0);
+    await page.goto(`${h.baseUrl}/settings/staff/`);
+    await page.waitForURL(`${h.baseUrl}/`);
+    await page.getByText('Solo un administrador puede abrir Configuración.').waitFor();
+    await page.context().close();
+  });
+
+  it('cashier opens a shift, creates a customer, tops up, closes the shift with the right totals', async () => {
+    const page = await newPage(h);
+    await signIn(page, cashier.username, cashier.password);
+    const hasShifts = routes.has('POST /api/v1/shifts/open') && routes.has('GET /api/v1/shifts/current');
+    const hasRecharge = routes.has('POST /api/v1/customers/{id}/recharges');
+
+    if (hasShifts) {
+      await page.getByRole('link', { name: 'Caja' }).click();
+      await page.locator('input[name="float"]').fill('100');
+      await page.getByRole('button', { name: 'Abrir caja' }).click();
+      await page.getByRole('button', { name: 'Cerrar caja' }).waitFor();
+    }
+
+    await page.getByRole('link', { name: 'Clientes' }).click();
+    await page.getByRole('button', { name: 'Nuevo cliente' }).first().click();
+    await dialog(page).locator('input[name="name"]').fill('Diego Gamer');
+    await dialog(page).locator('input[name="phone"]').fill('987 654 321');
+    await dialog(page).getByRole('button', { name: 'Crear', exact: true }).click();
+    await page.waitForURL(/\/customers\/detail\/\?id=/);
+    await page.getByRole('heading', { name: /Diego Gamer/ }).waitFor();
+
+    if (hasRecharge) {
+      await page.getByRole('button', { name: 'Recargar saldo' }).click();
+      await dialog(page).locator('input[name="amount"]').fill('20');
+      await dialog(page).getByRole('radio', { name: 'Efectivo' }).click();
+      // A double click must not charge twice (idempotency key per dialog opening).
+      await dialog(page).getByRole('button', { name: 'Recargar', exact: true }).dblclick();
+      await page
+        .locator('dialog[open]')
+        .waitFor({ state: 'detached' })
+        .catch(() => undefined);
+      await page.locator('[data-testid="transactions"] tbody tr').first().waitFor();
+      expect(await page.locator('[data-testid="transactions"] tbody tr').count()).toBe(1);
+      await page.locator('[data-testid="account"]').getByText('S/ 20.00').first().waitFor();
+    }
+    await shot(page, 'customer');
+
+    if (hasShifts) {
+      await page.getByRole('link', { name: 'Caja' }).click();
+      const expected = hasRecharge ? 'S/ 120.00' : 'S/ 100.00';
+      await page.locator('[data-testid="shift-cash"]').getByText(expected).waitFor();
+      await page.getByRole('button', { name: 'Cerrar caja' }).click();
+      await dialog(page)
+        .locator('input[name="counted"]')
+        .fill(hasRecharge ? '120' : '100');
+      await dialog(page).getByText('S/ 0.00').waitFor();
+      await shot(page, 'shift-close-dialog');
+      await dialog(page).getByRole('button', { name: 'Cerrar caja' }).click();
+      await page.getByText('Caja cerrada').waitFor();
+      // Intl puts a no-break space after "S/".
+      const cash = ((await page.locator('[data-testid="shift-cash"]').textContent()) ?? '').replace(
+        /\s/g,
+        ' ',
+      );
+      expect(cash).toContain(`Efectivo esperado${expected}`);
+      expect(cash).toContain(`Efectivo contado (arqueo)${expected}`);
+      expect(cash).toContain('DescuadreS/ 0.00');
+      await shot(page, 'shift-close');
+    }
+    await page.context().close();
+  });
+
+  it('switches to English', async () => {
+    const page = await newPage(h);
+    await signIn(page, manager.username, manager.password);
+    await page.getByRole('button', { name: 'en', exact: true }).first().click();
+    await page.getByRole('heading', { name: 'Floor' }).waitFor();
+    expect(await page.getAttribute('html', 'lang')).toBe('en');
+    await page.getByRole('link', { name: 'Customers' }).click();
+    await page.getByRole('heading', { name: 'Customers' }).waitFor();
+    // The choice survives a reload.
+    await page.reload();
+    await page.getByRole('heading', { name: 'Customers' }).waitFor();
+    await page.context().close();
+  });
+});
