@@ -29,6 +29,29 @@ export default defineConfig({
           hookTimeout: 120_000,
         },
       },
+      {
+        extends: true,
+        test: {
+          // Real agent processes against a real listening server (issue 4).
+          name: 'agent-e2e',
+          include: ['apps/server/src/agent-gateway/*.e2e.test.ts'],
+          globalSetup: ['apps/server/src/testing/global-setup.ts', 'apps/server/src/agent-gateway/testing/build-agent.global.ts'],
+          environment: 'node',
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          include: ['apps/web/e2e/**/*.e2e.test.ts'],
+          environment: 'node',
+          testTimeout: 60_000,
+          hookTimeout: 90_000,
+          fileParallelism: false,
+        },
+      },
     ],
   },
 });

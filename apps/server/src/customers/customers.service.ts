@@ -10,7 +10,7 @@ import { AppError, notFound } from '../common/app-error.js';
 import type { Actor } from '../common/actor.js';
 import { orgOf } from '../common/tenancy.js';
 import { decodeCursor, encodeCursor } from '../common/cursor.js';
-import { uniqueViolation } from '../db/errors.js';
+import { rethrowUserUnique } from '../db/errors.js';
 import { hashPassword } from '../auth/passwords.js';
 import { AuditService } from '../audit/audit.service.js';
 import { CustomersRepository, type CustomerRow } from './customers.repository.js';
@@ -28,12 +28,6 @@ export const toCustomer = (row: CustomerRow): Customer => ({
   createdAt: row.createdAt.toISOString(),
 });
 
-function mapUnique(error: unknown): never {
-  const constraint = uniqueViolation(error);
-  if (constraint?.includes('email')) throw new AppError('EMAIL_TAKEN');
-  if (constraint?.includes('username')) throw new AppError('USERNAME_TAKEN');
-  throw error;
-}
 
 @Injectable()
 export class CustomersService {
@@ -89,7 +83,7 @@ export class CustomersService {
         return userId;
       });
     } catch (error) {
-      mapUnique(error);
+      rethrowUserUnique(error);
     }
     return this.get(actor, id);
   }
@@ -104,7 +98,7 @@ export class CustomersService {
         ...(password ? { passwordHash: await hashPassword(password) } : {}),
       });
     } catch (error) {
-      mapUnique(error);
+      rethrowUserUnique(error);
     }
     await this.audit.record({
       organizationId,

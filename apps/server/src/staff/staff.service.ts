@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import { AppError, notFound } from '../common/app-error.js';
 import type { Actor } from '../common/actor.js';
 import { orgOf } from '../common/tenancy.js';
-import { uniqueViolation } from '../db/errors.js';
+import { rethrowUserUnique } from '../db/errors.js';
 import { hashPassword } from '../auth/passwords.js';
 import { AuditService } from '../audit/audit.service.js';
 import { StaffRepository, type StaffRow } from './staff.repository.js';
@@ -22,12 +22,6 @@ const toStaff = (row: StaffRow): StaffMember => ({
   createdAt: row.createdAt.toISOString(),
 });
 
-function mapUnique(error: unknown): never {
-  const constraint = uniqueViolation(error);
-  if (constraint?.includes('email')) throw new AppError('EMAIL_TAKEN');
-  if (constraint?.includes('username')) throw new AppError('USERNAME_TAKEN');
-  throw error;
-}
 
 @Injectable()
 export class StaffService {
@@ -88,7 +82,7 @@ export class StaffService {
         return userId;
       });
     } catch (error) {
-      mapUnique(error);
+      rethrowUserUnique(error);
     }
     return this.get(actor, id);
   }
