@@ -19,7 +19,7 @@ import {
   type ErrorCode,
 } from '@econtrol/contracts';
 import { AgentConnection, type ConnectionStatus } from './connection/agent-connection.js';
-import { backoffDelay } from './connection/backoff.js';
+import { backoffDelay, defaultBackoff } from './connection/backoff.js';
 import { ServerApi, ServerApiError, type LoginGateway } from './connection/server-api.js';
 import { TokenProvider } from './connection/token-provider.js';
 import { ProcessGuard, type GuardScope } from './guard/process-guard.js';
@@ -39,7 +39,12 @@ import {
 } from './local-api/local-api.js';
 import { createPlatform } from './platform/create-platform.js';
 import type { Platform } from './platform/platform.js';
-import { ServerClock, type PersistedAnchor } from './session/server-clock.js';
+import {
+  ServerClock,
+  systemMonotonicClock,
+  systemWallClock,
+  type PersistedAnchor,
+} from './session/server-clock.js';
 import { SessionManager, type SessionResult } from './session/session-manager.js';
 import { AGENT_VERSION } from './version.js';
 
@@ -56,6 +61,12 @@ export interface AgentOptions {
   resumeGraceMs?: number;
   loginGateway?: LoginGateway;
   log?: (msg: string) => void;
+  /** Test only: the PC's wall clock runs this far ahead (S14: must not change any amount). */
+  wallClockOffsetMs?: number;
+  /** Test only: protocol version announced in the handshake (S15). */
+  protocolVersion?: number;
+  /** Ceiling of the reconnect backoff (default 60 s). */
+  reconnectMaxMs?: number;
 }
 
 const KV_CONFIG = 'config';
@@ -64,7 +75,7 @@ const KV_REVOKED = 'revoked';
 
 export class Agent implements LocalApiBackend {
   readonly journal: Journal;
-  readonly clock = new ServerClock();
+  readonly clock: ServerClock;
   readonly platform: Platform;
   readonly session: SessionManager;
   readonly guard: ProcessGuard;
@@ -86,6 +97,8 @@ export class Agent implements LocalApiBackend {
 
   constructor(private readonly o: AgentOptions) {
     this.log = o.log ?? ((m) => console.log(`[agent] ${m}`));
+    const offset = o.wallClockOffsetMs ?? 0;
+    this.clock = new ServerClock(systemMonotonicClock, offset ? { nowMs: () => Date.now() + offset } : systemWallClock);
     this.journal = new Journal(join(o.dataDir, 'agent.db'));
     this.credentials = new CredentialStore(
       this.journal,
@@ -207,6 +220,10 @@ export class Agent implements LocalApiBackend {
       onStatus: (s, detail) => this.onConnectionStatus(s, detail),
       onAnchorJump: () => this.session.invalidatePlan(),
       log: this.log,
+      ...(this.o.protocolVersion === undefined ? {} : { protocolVersion: this.o.protocolVersion }),
+      ...(this.o.reconnectMaxMs === undefined
+        ? {}
+        : { backoff: { ...defaultBackoff, maxMs: this.o.reconnectMaxMs } }),
     });
     this.connection.start();
   }

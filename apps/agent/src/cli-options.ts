@@ -7,12 +7,27 @@ export interface CliOptions {
   dataDir: string;
   port: number;
   guardUid?: number;
+  /** Env-only knobs for tests and diagnostics (see usage). */
+  wallClockOffsetMs?: number;
+  protocolVersion?: number;
+  reconnectMaxMs?: number;
+  resumeGraceMs?: number;
   help: boolean;
+}
+
+function envInt(env: NodeJS.ProcessEnv, name: string, min: number): number | undefined {
+  const text = env[name];
+  if (text === undefined || text === '') return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < min) throw new Error(`Invalid ${name}: ${text}`);
+  return n;
 }
 
 export const usage = `Usage: agent [--server <url>] [--pairing-code <code>] [--data-dir <dir>] [--port <n>] [--guard-uid <uid>]
   env: ECONTROL_SERVER_URL, ECONTROL_PAIRING_CODE, ECONTROL_AGENT_DATA_DIR, ECONTROL_AGENT_PORT,
-       ECONTROL_AGENT_GUARD_UID, ECONTROL_AGENT_POWER=1 (really shut down / restart)`;
+       ECONTROL_AGENT_GUARD_UID, ECONTROL_AGENT_POWER=1 (really shut down / restart),
+       ECONTROL_AGENT_RECONNECT_MAX_MS (backoff ceiling), ECONTROL_AGENT_RESUME_GRACE_MS,
+       test only: ECONTROL_AGENT_TEST_CLOCK_OFFSET_MS, ECONTROL_AGENT_TEST_PROTOCOL_VERSION`;
 
 export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): CliOptions {
   const flags = new Map<string, string>();
@@ -57,6 +72,14 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = proce
     dataDir: flags.get('data-dir') ?? env.ECONTROL_AGENT_DATA_DIR ?? defaultDir,
     port,
     ...(guardUid === undefined ? {} : { guardUid }),
+    ...optional('wallClockOffsetMs', envInt(env, 'ECONTROL_AGENT_TEST_CLOCK_OFFSET_MS', -864e5)),
+    ...optional('protocolVersion', envInt(env, 'ECONTROL_AGENT_TEST_PROTOCOL_VERSION', 0)),
+    ...optional('reconnectMaxMs', envInt(env, 'ECONTROL_AGENT_RECONNECT_MAX_MS', 100)),
+    ...optional('resumeGraceMs', envInt(env, 'ECONTROL_AGENT_RESUME_GRACE_MS', 0)),
     help,
   };
+}
+
+function optional<K extends string>(key: K, value: number | undefined): Partial<Record<K, number>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, number>);
 }

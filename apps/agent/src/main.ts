@@ -27,6 +27,10 @@ async function main(): Promise<void> {
     ...(opts.serverUrl ? { serverUrl: opts.serverUrl } : {}),
     ...(opts.pairingCode ? { pairingCode: opts.pairingCode } : {}),
     ...(opts.guardUid === undefined ? {} : { guardScope: { uid: opts.guardUid } }),
+    ...(opts.wallClockOffsetMs === undefined ? {} : { wallClockOffsetMs: opts.wallClockOffsetMs }),
+    ...(opts.protocolVersion === undefined ? {} : { protocolVersion: opts.protocolVersion }),
+    ...(opts.reconnectMaxMs === undefined ? {} : { reconnectMaxMs: opts.reconnectMaxMs }),
+    ...(opts.resumeGraceMs === undefined ? {} : { resumeGraceMs: opts.resumeGraceMs }),
   });
   let stopping = false;
   const stop = (signal: string): void => {

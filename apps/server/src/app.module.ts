@@ -41,10 +41,18 @@ import { ShiftsController } from './shifts/shifts.controller.js';
 import { TariffsRepository } from './tariffs/tariffs.repository.js';
 import { TariffsService } from './tariffs/tariffs.service.js';
 import { TariffsController } from './tariffs/tariffs.controller.js';
+import { PackageSalesService } from './tariffs/package-sales.service.js';
 import { SessionsRepository } from './sessions/sessions.repository.js';
 import { SessionsService } from './sessions/sessions.service.js';
 import { SessionsController } from './sessions/sessions.controller.js';
-import { AGENT_PORT, type AgentPort, NoAgentPort } from './sessions/agent-port.js';
+import { AGENT_PORT, type AgentPort } from './sessions/agent-port.js';
+import { DevicesRepository } from './devices/devices.repository.js';
+import { DevicesService } from './devices/devices.service.js';
+import { DevicesController } from './devices/devices.controller.js';
+import { AgentGatewayRepository } from './agent-gateway/agent-gateway.repository.js';
+import { AgentGateway } from './agent-gateway/agent-gateway.js';
+import { AgentSyncService } from './agent-gateway/agent-sync.service.js';
+import { PcPresenceService } from './agent-gateway/pc-presence.service.js';
 
 export const controllers = [
   HealthController,
@@ -60,6 +68,7 @@ export const controllers = [
   ShiftsController,
   TariffsController,
   SessionsController,
+  DevicesController,
 ];
 
 export interface AppDeps {
@@ -81,7 +90,9 @@ export class AppModule {
         { provide: DB, useValue: deps.database.db },
         { provide: KV, useValue: deps.kv },
         { provide: APP_GUARD, useClass: AuthGuard },
-        { provide: AGENT_PORT, useValue: deps.agentPort ?? new NoAgentPort() },
+        deps.agentPort
+          ? { provide: AGENT_PORT, useValue: deps.agentPort }
+          : { provide: AGENT_PORT, useExisting: AgentGateway },
         EventBus,
         AuditService,
         Metrics,
@@ -107,8 +118,15 @@ export class AppModule {
         ShiftsService,
         TariffsRepository,
         TariffsService,
+        PackageSalesService,
         SessionsRepository,
         SessionsService,
+        DevicesRepository,
+        DevicesService,
+        AgentGatewayRepository,
+        PcPresenceService,
+        AgentGateway,
+        AgentSyncService,
       ],
     };
   }

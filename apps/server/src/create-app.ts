@@ -14,6 +14,7 @@ import { AppModule, controllers } from './app.module.js';
 import { AllErrorsFilter } from './common/error.filter.js';
 import { buildOpenApi, discoverRoutes } from './openapi/openapi.js';
 import { Metrics } from './metrics/metrics.js';
+import { AgentGateway } from './agent-gateway/agent-gateway.js';
 
 export const VERSION = '0.1.0';
 
@@ -101,6 +102,8 @@ export async function createApp(options: CreateAppOptions): Promise<RunningApp> 
   }
 
   await app.init();
+  // PC agents: Socket.IO on the same HTTP server (namespace /agent).
+  app.get(AgentGateway).attach(app.getHttpServer());
   return {
     app,
     database,

@@ -205,3 +205,21 @@ export const shiftSchema = z
   })
   .meta({ id: 'Shift' });
 export type ShiftDto = z.infer<typeof shiftSchema>;
+
+export const sellPackageSchema = z
+  .object({
+    packageId: uuidSchema,
+    lanCenterId: uuidSchema,
+    paymentMethod: paymentMethodSchema.describe('BALANCE takes it from the customer balance'),
+  })
+  .strict()
+  .meta({ id: 'SellPackage' });
+export const packageSaleSchema = z
+  .object({
+    holdingId: uuidSchema,
+    packageId: uuidSchema,
+    secondsRemaining: z.int(),
+    expiresAt: z.string().nullable(),
+    transaction: transactionSchema,
+  })
+  .meta({ id: 'PackageSale' });

@@ -6,6 +6,7 @@ import { ROUTE_META, type RouteSpec } from '../common/route.js';
 import { KV, type KeyValueStore } from '../kv/kv.js';
 import { ACCESS_COOKIE, CSRF_COOKIE, CSRF_HEADER } from './cookies.js';
 import { TokenService, sha256 } from './token.service.js';
+import { DevicesRepository } from '../devices/devices.repository.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -16,6 +17,7 @@ export class AuthGuard implements CanActivate {
     @Inject(TokenService) private readonly tokens: TokenService,
     @Inject(KV) private readonly kv: KeyValueStore,
     @Inject(CONFIG) private readonly config: AppConfig,
+    @Inject(DevicesRepository) private readonly devices: DevicesRepository,
   ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
@@ -40,6 +42,20 @@ export class AuthGuard implements CanActivate {
     }
     if (!token) throw new AppError('UNAUTHENTICATED');
     const claims = await this.tokens.verifyAccess(token);
+    if (spec.roles === 'device') {
+      // Header only (no cookies), and checked against the DB on every call: a retired PC or a
+      // revoked credential is refused at once, not when its token expires.
+      if (claims.kind !== 'device' || !claims.pcId || !fromHeader || !claims.organizationId)
+        throw new AppError('FORBIDDEN');
+      if (!(await this.devices.isActive(claims.userId, claims.pcId))) throw new AppError('PC_REVOKED');
+      request.device = {
+        credentialId: claims.userId,
+        pcId: claims.pcId,
+        organizationId: claims.organizationId,
+        lanCenterId: claims.lanCenterIds[0] ?? '',
+      };
+      return true;
+    }
     if (claims.kind !== 'user') throw new AppError('FORBIDDEN');
 
     if (!fromHeader && !SAFE_METHODS.has(request.method)) {

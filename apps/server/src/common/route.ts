@@ -11,8 +11,11 @@ export const ROUTE_META = 'econtrol:route';
 export interface RouteSpec {
   summary: string;
   tags?: string[];
-  /** Who may call it; 'public' needs no token. Required on every route (deny by default). */
-  roles: readonly Role[] | 'public';
+  /**
+   * Who may call it; 'public' needs no token; 'device' needs a PC agent's device token whose
+   * credential is still active. Required on every route (deny by default).
+   */
+  roles: readonly Role[] | 'public' | 'device';
   body?: z.ZodType;
   query?: z.ZodType;
   params?: z.ZodType;

@@ -6,7 +6,7 @@ import type {
   updateCustomerSchema,
 } from '@econtrol/contracts';
 import type { z } from 'zod';
-import { AppError, notFound } from '../common/app-error.js';
+import { notFound } from '../common/app-error.js';
 import type { Actor } from '../common/actor.js';
 import { orgOf } from '../common/tenancy.js';
 import { decodeCursor, encodeCursor } from '../common/cursor.js';

@@ -443,6 +443,7 @@ export const sessions = pgTable(
       .where(sql`${t.status} in ('PENDING', 'ACTIVE', 'PAUSED')`),
     index('sessions_user_started_idx').on(t.userId, t.startedAt),
     index('sessions_pc_status_idx').on(t.pcId, t.status),
+    index('sessions_account_status_idx').on(t.accountId, t.status),
     index('sessions_lan_started_idx').on(t.lanCenterId, t.startedAt),
     check('sessions_cost_nonneg', sql`${t.totalCostMinor} >= 0 and ${t.billedSeconds} >= 0`),
   ],
@@ -604,6 +605,9 @@ export const transactions = pgTable(
     index('transactions_type_created_idx').on(t.type, t.createdAt),
     index('transactions_account_created_idx').on(t.accountId, t.createdAt),
     index('transactions_shift_idx').on(t.shiftId),
+    index('transactions_refund_of_idx')
+      .on(t.refundOfId)
+      .where(sql`${t.refundOfId} is not null`),
     index('transactions_org_created_idx').on(t.organizationId, t.createdAt, t.id),
     uniqueIndex('transactions_session_payment_uq')
       .on(t.sessionId)

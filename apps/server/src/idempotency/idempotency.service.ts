@@ -12,7 +12,7 @@ export interface Stored<T> {
   replayed: boolean;
 }
 
-function canonical(value: unknown): string {
+export function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   if (value && typeof value === 'object') {
     return `{${Object.keys(value)
@@ -45,8 +45,8 @@ export class IdempotencyService {
 
   async run<T>(organizationId: string, key: string, scope: string, request: unknown, work: (tx: Tx) => Promise<{ status: number; body: T }>): Promise<Stored<T>> {
     const requestHash = createHash('sha256').update(`${scope}\n${canonical(request)}`).digest('hex');
-    const replay = await this.lookup<T>(organizationId, key, requestHash);
-    if (replay) return replay;
+    // No look-up before the transaction: the key insert below is the check (a completed key
+    // conflicts at once and is replayed; an in-flight one makes us wait for its outcome).
     return this.db.transaction(async (tx) => {
       const inserted = await tx
         .insert(idempotencyKeys)
@@ -61,7 +61,7 @@ export class IdempotencyService {
       const result = await work(tx);
       await tx
         .update(idempotencyKeys)
-        .set({ responseStatus: result.status, responseBody: result.body as object, completedAt: sql`now()` })
+        .set({ responseStatus: result.status, responseBody: result.body, completedAt: sql`now()` })
         .where(and(eq(idempotencyKeys.organizationId, organizationId), eq(idempotencyKeys.key, key)));
       return { ...result, replayed: false };
     });

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { and, desc, eq, gte, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import { and, desc, eq, getTableColumns, gte, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import { DB, type Db, type Tx } from '../db/database.js';
 import { accounts, cashierShifts, customerPackages, organizations, sessionIntervals, sessions, timePackages, transactions, users } from '../db/schema.js';
 
@@ -20,6 +20,9 @@ export interface LedgerFilter {
   after?: { at: Date; id: string } | null;
   limit: number;
 }
+
+/** A session is consuming the account (ACTIVE or PAUSED); served by sessions(account_id, status). */
+const liveSessionExists = sql`exists (select 1 from sessions s where s.account_id = "accounts"."id" and s.status in ('ACTIVE', 'PAUSED'))`;
 
 @Injectable()
 export class LedgerRepository {
@@ -45,6 +48,53 @@ export class LedgerRepository {
     return row;
   }
 
+  /**
+   * Locks the account for a spend and reads the organization's credit limit in the same round trip.
+   * (Whether a session is live is read by a later statement: one evaluated while this one waited
+   * for the lock would not see a session that the lock holder just started.)
+   */
+  async lockForSpend(tx: Tx, organizationId: string, userId: string): Promise<{ account: AccountRow; creditLimit: number } | undefined> {
+    const [row] = await tx
+      .select({ account: accounts, creditLimit: organizations.creditLimitMinor })
+      .from(accounts)
+      .innerJoin(organizations, eq(organizations.id, accounts.organizationId))
+      .where(and(eq(accounts.organizationId, organizationId), eq(accounts.userId, userId)))
+      .for('update', { of: accounts });
+    return row;
+  }
+
+  /**
+   * Adds a non-negative amount with one conditional update (no separate lock: the update takes the
+   * row lock and returns the balance it produced) and reads the credit limit in the same round trip.
+   * Undefined when the customer has no account in this organization.
+   */
+  async credit(tx: Tx, organizationId: string, userId: string, delta: number): Promise<{ id: string; balance: number; creditLimit: number } | undefined> {
+    if (delta < 0) throw new Error('credit() takes non-negative amounts only');
+    const [row] = await tx
+      .update(accounts)
+      .set({ balanceMinor: sql`${accounts.balanceMinor} + ${delta}`, updatedAt: sql`now()` })
+      .where(and(eq(accounts.organizationId, organizationId), eq(accounts.userId, userId)))
+      .returning({
+        id: accounts.id,
+        balance: accounts.balanceMinor,
+        creditLimit: sql<number>`(select o.credit_limit_minor from organizations o where o.id = "accounts"."organization_id")`.mapWith(Number),
+      });
+    return row;
+  }
+
+  /**
+   * The common spend, under the lock `lockForSpend` took: applies `delta` (< 0) only if no session
+   * is consuming the account and the result stays ≥ floor. Null → take the careful path.
+   */
+  async spendIfIdle(tx: Tx, accountId: string, delta: number, floor: number): Promise<number | null> {
+    const rows = await tx
+      .update(accounts)
+      .set({ balanceMinor: sql`${accounts.balanceMinor} + ${delta}`, updatedAt: sql`now()` })
+      .where(and(eq(accounts.id, accountId), sql`${accounts.balanceMinor} + ${delta} >= ${floor}`, sql`not ${liveSessionExists}`))
+      .returning({ balance: accounts.balanceMinor });
+    return rows[0]?.balance ?? null;
+  }
+
   /** Conditional update: applies `delta` only if the result stays ≥ floor. Returns the new balance or null. */
   async applyDelta(tx: Tx, accountId: string, delta: number, floor: number): Promise<number | null> {
     const rows = await tx
@@ -58,6 +108,15 @@ export class LedgerRepository {
   async insertTransaction(tx: Tx, values: NewTransaction): Promise<TransactionRow> {
     const [row] = await tx.insert(transactions).values(values).returning();
     return row!;
+  }
+
+  /** Inserts a ledger row and says, from a statement run after the account lock, whether a session is live. */
+  async insertTransactionLive(tx: Tx, values: NewTransaction & { accountId: string }): Promise<{ row: TransactionRow; live: boolean }> {
+    const { live, ...row } = (await tx
+      .insert(transactions)
+      .values(values)
+      .returning({ ...getTableColumns(transactions), live: sql<boolean>`exists (select 1 from sessions s where s.account_id = ${values.accountId} and s.status in ('ACTIVE', 'PAUSED'))`.mapWith(Boolean) }))[0]!;
+    return { row, live };
   }
 
   async findTransaction(organizationId: string, id: string, tx?: Tx): Promise<TransactionRow | undefined> {

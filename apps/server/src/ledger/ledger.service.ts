@@ -61,7 +61,7 @@ export class LedgerService {
   ) {}
 
   /** Cost of the sessions this account is running right now (not yet settled). */
-  async runningCost(tx: Tx | Db, account: AccountRow, nowMs = Date.now(), exceptSessionId?: string): Promise<number> {
+  async runningCost(tx: Tx | Db, account: Pick<AccountRow, 'id'>, nowMs = Date.now(), exceptSessionId?: string): Promise<number> {
     const running = await this.repo.runningSessions(tx, account.id);
     return running
       .filter((r) => r.session.id !== exceptSessionId)
@@ -91,21 +91,39 @@ export class LedgerService {
    * use money that running sessions already consumed nor go below −creditLimit.
    */
   async post(tx: Tx, entry: NewTransaction & { userId: string; organizationId: string }): Promise<{ row: TransactionRow; balance: number; available: number }> {
-    const creditLimit = await this.repo.creditLimit(tx, entry.organizationId);
-    const account = await this.requireCustomerAccount(tx, entry.organizationId, entry.userId, true);
-    const running = await this.runningCost(tx, account);
     const amount = entry.amountMinor;
-    if (amount < 0 && account.balanceMinor - running + amount < -creditLimit) {
-      throw new AppError('INSUFFICIENT_BALANCE', { availableMinor: account.balanceMinor - running + creditLimit, requiredMinor: -amount });
+    let accountId: string;
+    let balance: number;
+    let creditLimit: number;
+    let running: number | null = null;
+    if (amount >= 0) {
+      // money in: nothing can fall below the floor, so one conditional update (it takes the row lock)
+      const credited = await this.repo.credit(tx, entry.organizationId, entry.userId, amount);
+      if (!credited) throw notFound('customer');
+      ({ id: accountId, balance, creditLimit } = credited);
+    } else {
+      // money out: under the account's row lock, never using what running sessions consumed
+      const locked = await this.repo.lockForSpend(tx, entry.organizationId, entry.userId);
+      if (!locked) throw notFound('customer');
+      const { account } = locked;
+      accountId = account.id;
+      creditLimit = locked.creditLimit;
+      const idle = await this.repo.spendIfIdle(tx, account.id, amount, -creditLimit);
+      if (idle !== null) {
+        balance = idle;
+        running = 0;
+      } else {
+        running = await this.runningCost(tx, account);
+        if (account.balanceMinor - running + amount < -creditLimit) {
+          throw new AppError('INSUFFICIENT_BALANCE', { availableMinor: account.balanceMinor - running + creditLimit, requiredMinor: -amount });
+        }
+        const updated = await this.repo.applyDelta(tx, account.id, amount, -creditLimit);
+        if (updated === null) throw new AppError('INSUFFICIENT_BALANCE');
+        balance = updated;
+      }
     }
-    const balance = await this.repo.applyDelta(tx, account.id, amount, amount < 0 ? -creditLimit : Number.MIN_SAFE_INTEGER);
-    if (balance === null) throw new AppError('INSUFFICIENT_BALANCE');
-    const row = await this.repo.insertTransaction(tx, {
-      ...entry,
-      accountId: account.id,
-      balanceBeforeMinor: balance - amount,
-      balanceAfterMinor: balance,
-    });
+    const { row, live } = await this.repo.insertTransactionLive(tx, { ...entry, accountId, balanceBeforeMinor: balance - amount, balanceAfterMinor: balance });
+    if (running === null) running = live ? await this.runningCost(tx, { id: accountId }) : 0;
     return { row, balance, available: balance - running + creditLimit };
   }
 

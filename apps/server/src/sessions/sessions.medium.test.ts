@@ -293,3 +293,48 @@ describe('S3 (server side): closing time limits the session', () => {
     expect(refused.body.error.code).toBe('LAN_CLOSED');
   });
 });
+
+describe('prepaid time packages are consumed before balance', () => {
+  it('a package bought from the balance covers the session; the balance pays nothing more; ledger verifies', async () => {
+    const f = await floor();
+    const customer = await newCustomer(app, f.org);
+    await recharge(app, f.org, f.cashier.token, customer.id, 10_000);
+    const pkg = await app.request('POST', '/api/v1/time-packages', {
+      token: f.org.managerToken,
+      body: { name: '1 hora gamer', seconds: 3600, priceMinor: 500, zoneIds: [f.zoneId] },
+    });
+    expect(pkg.status, JSON.stringify(pkg.body)).toBe(201);
+    const sale = await app.request('POST', `/api/v1/customers/${customer.id}/packages`, {
+      token: f.cashier.token,
+      headers: { 'idempotency-key': idem() },
+      body: { packageId: pkg.body.id, lanCenterId: f.org.lanCenterId, paymentMethod: 'BALANCE' },
+    });
+    expect(sale.status, JSON.stringify(sale.body)).toBe(201);
+    expect(sale.body.transaction).toMatchObject({ type: 'STORE_PURCHASE', amountMinor: -500 });
+    const started = await start(f, { customerId: customer.id });
+    await sleep(2100);
+    const ended = await end(f, started.body.id);
+    expect(ended.body.costMinor).toBe(0);
+    expect(await balanceOf(app, f.cashier.token, customer.id)).toBe(9500);
+    const account = await app.request('GET', `/api/v1/customers/${customer.id}/account`, { token: f.cashier.token });
+    expect(account.body.packages[0].secondsRemaining).toBe(3600 - ended.body.billedSeconds);
+    expect((await verifyLedger(app.database.db, f.org.organizationId)).mismatches).toEqual([]);
+  });
+
+  it('a package sold for cash lands in the shift and leaves the balance alone', async () => {
+    const f = await floor();
+    const customer = await newCustomer(app, f.org);
+    const pkg = await app.request('POST', '/api/v1/time-packages', { token: f.org.managerToken, body: { name: '3 horas', seconds: 10_800, priceMinor: 1000 } });
+    const sale = await app.request('POST', `/api/v1/customers/${customer.id}/packages`, {
+      token: f.cashier.token,
+      headers: { 'idempotency-key': idem() },
+      body: { packageId: pkg.body.id, lanCenterId: f.org.lanCenterId, paymentMethod: 'CASH' },
+    });
+    expect(sale.body.transaction).toMatchObject({ amountMinor: 0, tenderedMinor: 1000, paymentMethod: 'CASH' });
+    expect(await balanceOf(app, f.cashier.token, customer.id)).toBe(0);
+    const started = await start(f, { customerId: customer.id });
+    expect(started.status, 'a package alone is enough to start').toBe(201);
+    const shift = await app.request('GET', '/api/v1/shifts/current', { token: f.cashier.token });
+    expect(shift.body.expectedCashMinor).toBe(10_000 + 1000);
+  });
+});

@@ -45,6 +45,15 @@ export class SessionsRepository {
       .where(and(eq(sessionIntervals.sessionId, sessionId), isNull(sessionIntervals.endedAt)));
   }
 
+  /** Replaces a session's intervals with the agent's measurement (closed intervals). */
+  async replaceIntervals(tx: Tx, sessionId: string, intervals: { startMs: number; endMs: number }[]): Promise<void> {
+    await tx.delete(sessionIntervals).where(eq(sessionIntervals.sessionId, sessionId));
+    if (intervals.length === 0) return;
+    await tx
+      .insert(sessionIntervals)
+      .values(intervals.map((i) => ({ sessionId, startedAt: new Date(i.startMs), endedAt: new Date(i.endMs), source: 'agent' })));
+  }
+
   intervals(tx: Tx | Db, sessionId: string): Promise<IntervalRow[]> {
     return tx.select().from(sessionIntervals).where(eq(sessionIntervals.sessionId, sessionId)).orderBy(sessionIntervals.startedAt);
   }
@@ -59,6 +68,16 @@ export class SessionsRepository {
       .update(sessions)
       .set({ ...values, updatedAt: new Date() })
       .where(and(eq(sessions.id, id), inArray(sessions.status, from)))
+      .returning();
+    return row;
+  }
+
+  /** Marks an unsettled completed session paid; undefined when someone else already did. */
+  async claimSettlement(tx: Tx, id: string, chargedMinor: number): Promise<SessionRow | undefined> {
+    const [row] = await tx
+      .update(sessions)
+      .set({ settledAt: new Date(), chargedMinor, updatedAt: new Date() })
+      .where(and(eq(sessions.id, id), eq(sessions.status, 'COMPLETED'), isNull(sessions.settledAt)))
       .returning();
     return row;
   }

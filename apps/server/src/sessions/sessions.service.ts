@@ -1,6 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { timeAffordable } from '@econtrol/billing';
-import { type SessionDto, type StartSession, lanCenterSettingsSchema } from '@econtrol/contracts';
+import {
+  type ActiveInterval,
+  type SessionDto,
+  type SessionEndReason,
+  type SessionStartCommand,
+  type StartSession,
+  lanCenterSettingsSchema,
+} from '@econtrol/contracts';
 import type { z } from 'zod';
 import type { endSessionSchema, settleSessionSchema } from '@econtrol/contracts';
 import { CONFIG, type AppConfig } from '../config/config.js';
@@ -28,6 +35,31 @@ export interface EndOptions {
   reason: string;
   paymentMethod?: z.infer<typeof endSessionSchema>['paymentMethod'];
   lanCenterId?: string;
+  /**
+   * Active intervals the PC's agent measured (monotonic durations in estimated server time). When
+   * given they replace the server's own intervals: the agent is authoritative for the time the
+   * customer could actually use the PC (agent restarts and outages are not billed).
+   */
+  agentIntervals?: ActiveInterval[];
+}
+
+/** Postpaid sessions need an end the agent can enforce; without closing time this is the cap. */
+const POSTPAID_MAX_SECONDS = 12 * 3600;
+
+/** Agent intervals made safe: inside [fromMs, toMs], sorted, non-overlapping, non-empty. */
+export function sanitizeIntervals(intervals: ActiveInterval[], fromMs: number, toMs: number): ActiveInterval[] {
+  const sorted = intervals
+    .map((i) => ({ startMs: Math.max(fromMs, i.startMs), endMs: Math.min(toMs, i.endMs), offline: i.offline }))
+    .filter((i) => i.endMs > i.startMs)
+    .sort((a, b) => a.startMs - b.startMs);
+  const out: ActiveInterval[] = [];
+  for (const i of sorted) {
+    const last = out.at(-1);
+    if (last && i.startMs < last.endMs) {
+      if (i.endMs > last.endMs) out.push({ ...i, startMs: last.endMs });
+    } else out.push(i);
+  }
+  return out;
 }
 
 @Injectable()
@@ -151,11 +183,8 @@ export class SessionsService {
 
   /** Sends session.start to the agent and waits for its ack (outside any transaction). */
   private async awaitUnlock(session: SessionRow): Promise<SessionRow> {
-    const result = await this.agents.send(
-      session.pcId,
-      { type: 'session.start', sessionId: session.id },
-      this.config.SESSION_ACK_TIMEOUT_MS,
-    );
+    const command = await this.startCommand(session);
+    const result = await this.agents.send(session.pcId, command, this.config.SESSION_ACK_TIMEOUT_MS);
     if (result.ok) {
       return (await this.activate(session.id, result.ackedAtMs ?? Date.now())) ?? (await this.repo.findById(session.id))!;
     }
@@ -167,6 +196,52 @@ export class SessionsService {
     this.changed(failed);
     if (failed.status === 'FAILED') throw new AppError('PC_UNREACHABLE', { sessionId: session.id });
     return failed;
+  }
+
+  /**
+   * The full `session.start` for the agent: frozen tariff, the balance this session may use, the
+   * customer's packages valid in this zone, and the hard end (closing time / free-grant end).
+   */
+  async startCommand(session: SessionRow): Promise<Omit<SessionStartCommand, 'commandId' | 'serverNowMs'>> {
+    const snapshot = session.tariffSnapshot as TariffSnapshot;
+    return this.repo.transaction(async (tx) => {
+      const found = await this.repo.pcWithLan(session.organizationId, session.pcId, tx);
+      let balanceMinor = 0;
+      let packages: SessionStartCommand['packages'] = [];
+      let displayName = session.guestLabel ?? 'Invitado';
+      if (session.userId) {
+        const customer = await this.repo.customer(session.organizationId, session.userId, tx);
+        displayName = customer?.name ?? displayName;
+        const account = await this.ledgerRepo.lockAccount(tx, session.organizationId, session.userId);
+        if (account && session.kind !== 'FREE_GRANT') {
+          const creditLimit = await this.ledgerRepo.creditLimit(tx, session.organizationId);
+          const others = await this.ledger.runningCost(tx, account, Date.now(), session.id);
+          balanceMinor = Math.max(0, account.balanceMinor - others + creditLimit);
+          const holdings = await this.ledgerRepo.packagesOf(tx, session.organizationId, session.userId);
+          packages = found ? enginePackages(holdings, found.pc.zoneId) : [];
+        }
+      }
+      const postpaid = session.kind === 'GUEST_POSTPAID';
+      const hardEnd = session.hardEndAt?.getTime();
+      const limits: SessionStartCommand['limits'] = {
+        ...(hardEnd !== undefined && session.kind !== 'FREE_GRANT' ? { endsAtMs: hardEnd, endReason: 'closing_time' as const } : {}),
+        ...(postpaid && hardEnd === undefined ? { maxSeconds: POSTPAID_MAX_SECONDS } : {}),
+      };
+      const tariff = engineTariff(snapshot);
+      return {
+        type: 'session.start' as const,
+        sessionId: session.id,
+        customer: { id: session.userId, displayName: displayName.slice(0, 120), member: session.kind === 'MEMBER' },
+        tariff: { ...tariff, rules: tariff.rules.map((r) => ({ ...r })) },
+        balanceMinor,
+        packages,
+        limits,
+        postpaid,
+        ...(session.kind === 'FREE_GRANT' && session.freeUntil
+          ? { free: { grantedBy: session.grantedBy ?? session.startedBy ?? session.id, reason: 'free grant', endsAtMs: session.freeUntil.getTime() } }
+          : {}),
+      };
+    });
   }
 
   /** The agent unlocked the PC: billing starts now (S6). */
@@ -188,8 +263,24 @@ export class SessionsService {
     const { organizationId } = orgOf(actor);
     const existing = await this.repo.find(organizationId, id);
     if (!existing || !canReachLan(actor, existing.lanCenterId)) throw notFound('session');
-    const ended = await this.finish(existing.id, { reason: 'staff', ...(input.paymentMethod ? { paymentMethod: input.paymentMethod } : {}), lanCenterId: input.lanCenterId ?? existing.lanCenterId }, actor);
-    await this.agents.send(ended.pcId, { type: 'session.end', sessionId: ended.id, reason: 'staff' }, 3000).catch(() => undefined);
+    // Agent PC: lock it first and take its measured intervals (time the agent was down is not
+    // billed). Unreachable agent: the server's own intervals; the agent reports its end later.
+    let agentIntervals: ActiveInterval[] | undefined;
+    if (LIVE.includes(existing.status)) {
+      const ack = await this.agents.send(existing.pcId, { type: 'session.end', sessionId: existing.id, reason: 'staff' }, 3000).catch(() => undefined);
+      if (ack?.ok && ack.session?.sessionId === existing.id) agentIntervals = ack.session.intervals;
+    }
+    const ended = await this.finish(
+      existing.id,
+      {
+        reason: 'staff',
+        ...(input.paymentMethod ? { paymentMethod: input.paymentMethod } : {}),
+        lanCenterId: input.lanCenterId ?? existing.lanCenterId,
+        ...(agentIntervals ? { agentIntervals } : {}),
+      },
+      actor,
+    );
+    // An agent that missed the end is told when it reconnects (the gateway compares sessions).
     return this.toDto(ended);
   }
 
@@ -198,8 +289,19 @@ export class SessionsService {
    * SESSION_ALREADY_ENDED) and settles it in the same transaction.
    */
   async finish(sessionId: string, options: EndOptions, actor: Actor | null): Promise<SessionRow> {
-    const atMs = options.atMs ?? Date.now();
+    const nowMs = Date.now();
     const row = await this.repo.transaction(async (tx) => {
+      let atMs = options.atMs ?? nowMs;
+      if (options.agentIntervals) {
+        const current = await this.repo.findById(sessionId, tx);
+        if (current && LIVE.includes(current.status) && current.startedAt) {
+          const clean = sanitizeIntervals(options.agentIntervals, current.startedAt.getTime(), nowMs);
+          atMs = clean.at(-1)?.endMs ?? current.startedAt.getTime();
+          await this.repo.replaceIntervals(tx, sessionId, clean);
+          const offlineMs = clean.filter((i) => i.offline).reduce((a, i) => a + (i.endMs - i.startMs), 0);
+          await this.repo.update(tx, sessionId, { offlineSeconds: Math.floor(offlineMs / 1000), needsReconciliation: false });
+        }
+      }
       const pending = await this.repo.transition(tx, sessionId, ['PENDING'], { status: 'ABORTED', endedAt: new Date(atMs), endReason: options.reason, endedBy: actor?.userId ?? null });
       if (pending) {
         await this.repo.setPcStatus(tx, pending.pcId, 'AVAILABLE');
@@ -216,18 +318,53 @@ export class SessionsService {
   }
 
   /**
+   * The agent ended the session itself (time or balance out, customer, closing time, crash
+   * recovery), possibly while offline: settle it with the agent's intervals, re-priced by the same
+   * engine. A session the server already ended (or a replay) changes nothing.
+   */
+  async applyAgentEnd(pcId: string, sessionId: string, reason: SessionEndReason, intervals: ActiveInterval[]): Promise<{ applied: boolean; session: SessionRow | undefined }> {
+    const existing = await this.repo.findById(sessionId);
+    if (!existing || existing.pcId !== pcId) return { applied: false, session: undefined };
+    if (existing.status !== 'ACTIVE' && existing.status !== 'PAUSED') return { applied: false, session: existing };
+    try {
+      const row = await this.finish(sessionId, { reason, agentIntervals: intervals }, null);
+      return { applied: true, session: row };
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'SESSION_ALREADY_ENDED') return { applied: false, session: await this.repo.findById(sessionId) };
+      throw error;
+    }
+  }
+
+  /** The agent paused (staff lock) or resumed the session on its own: mirror it at the agent's instant. */
+  async applyAgentPause(pcId: string, sessionId: string, paused: boolean, atMs: number): Promise<void> {
+    const row = await this.repo.transaction(async (tx) => {
+      const current = await this.repo.findById(sessionId, tx);
+      if (!current || current.pcId !== pcId) return undefined;
+      const at = new Date(Math.min(Date.now(), Math.max(atMs, current.startedAt?.getTime() ?? atMs)));
+      if (paused) {
+        const moved = await this.repo.transition(tx, sessionId, ['ACTIVE'], { status: 'PAUSED' });
+        if (moved) await this.repo.closeOpenInterval(tx, sessionId, at);
+        return moved;
+      }
+      const moved = await this.repo.transition(tx, sessionId, ['PAUSED'], { status: 'ACTIVE' });
+      if (moved) await this.repo.openInterval(tx, sessionId, at, 'agent');
+      return moved;
+    });
+    if (row) this.changed(row);
+  }
+
+  /**
    * Settlement: one SESSION_PAYMENT ledger row with the engine's price. Packages are used first.
    * If the balance cannot cover it (only possible after offline overrun), the row takes what is
    * available and the rest is recorded as uncollected, never below the credit limit.
    */
   private async settle(tx: Tx, session: SessionRow, atMs: number, actor: Actor | null, options: EndOptions): Promise<SessionRow> {
     const intervals = await this.repo.intervals(tx, session.id);
-    const snapshot = session.tariffSnapshot as TariffSnapshot;
     const pc = await this.repo.pcWithLan(session.organizationId, session.pcId, tx);
     const holdings = session.userId && session.kind !== 'FREE_GRANT' ? await this.ledgerRepo.packagesOf(tx, session.organizationId, session.userId, true) : [];
     const packages = pc ? enginePackages(holdings, pc.pc.zoneId) : [];
     const quote = priceOf(session, intervals, atMs, packages);
-    const base = { billedSeconds: quote.billedSeconds, totalCostMinor: quote.amountMinor };
+    const base = { billedSeconds: quote.billedSeconds, totalCostMinor: quote.amountMinor, packageUsage: quote.packageSeconds };
 
     if (session.kind === 'FREE_GRANT' || quote.amountMinor === 0 && quote.packageSeconds.length === 0 && session.kind === 'GUEST_POSTPAID') {
       await this.repo.update(tx, session.id, { ...base, settledAt: new Date() });
@@ -300,7 +437,7 @@ export class SessionsService {
       const session = await this.repo.find(organizationId, id, tx);
       if (!session || !canReachLan(actor, session.lanCenterId)) throw notFound('session');
       if (session.kind !== 'GUEST_POSTPAID' || session.status !== 'COMPLETED') throw new AppError('SESSION_NOT_ACTIVE');
-      const claimed = await this.repo.transition(tx, id, ['COMPLETED'], { settledAt: new Date(), chargedMinor: session.totalCostMinor });
+      const claimed = await this.repo.claimSettlement(tx, id, session.totalCostMinor);
       if (!claimed || session.settledAt) throw new AppError('CONFLICT', { reason: 'already settled' });
       await this.takeCounterPayment(tx, session, session.totalCostMinor, input.paymentMethod, actor, input.lanCenterId);
       return claimed;

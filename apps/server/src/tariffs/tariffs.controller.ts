@@ -1,7 +1,11 @@
-import { Controller, Get, Inject, Patch, Post, Put } from '@nestjs/common';
-import { idParamSchema, tariffInputSchema, tariffSchema, timePackageInputSchema, timePackageSchema, type TariffDto, type TariffInput } from '@econtrol/contracts';
+import { Controller, Get, Inject, Patch, Post, Put, Res } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { idParamSchema, packageSaleSchema, sellPackageSchema, tariffInputSchema, tariffSchema, timePackageInputSchema, timePackageSchema, type TariffDto, type TariffInput } from '@econtrol/contracts';
 import { z } from 'zod';
-import { Body, CurrentActor, Params, Route } from '../common/route.js';
+import { Body, CurrentActor, Params, Req, Route } from '../common/route.js';
+import { requireIdempotencyKey } from '../idempotency/idempotency.service.js';
+import { respondStored } from '../idempotency/respond.js';
+import { PackageSalesService } from './package-sales.service.js';
 import type { Actor } from '../common/actor.js';
 import { TariffsService } from './tariffs.service.js';
 
@@ -12,7 +16,22 @@ const packagePatch = timePackageInputSchema.partial().strict();
 
 @Controller('api/v1')
 export class TariffsController {
-  constructor(@Inject(TariffsService) private readonly tariffs: TariffsService) {}
+  constructor(
+    @Inject(TariffsService) private readonly tariffs: TariffsService,
+    @Inject(PackageSalesService) private readonly sales: PackageSalesService,
+  ) {}
+
+  @Post('customers/:id/packages')
+  @Route({ summary: 'Sell a time package to a customer (from balance or paid at the counter)', tags, roles: staff, params: idParamSchema, body: sellPackageSchema, response: packageSaleSchema, idempotent: true, status: 201 })
+  async sell(
+    @CurrentActor() actor: Actor,
+    @Params() p: { id: string },
+    @Body() body: z.infer<typeof sellPackageSchema>,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<z.infer<typeof packageSaleSchema>> {
+    return respondStored(reply, await this.sales.sell(actor, p.id, requireIdempotencyKey(request.headers['idempotency-key']), body));
+  }
 
   @Get('zones/:id/tariff')
   @Route({ summary: 'Current tariff of a zone (null when none)', tags, roles: staff, params: idParamSchema, response: tariffSchema.nullable() })

@@ -1,0 +1,2 @@
+CREATE INDEX "sessions_account_status_idx" ON "sessions" USING btree ("account_id","status");--> statement-breakpoint
+CREATE INDEX "transactions_refund_of_idx" ON "transactions" USING btree ("refund_of_id") WHERE "transactions"."refund_of_id" is not null;
