@@ -45,6 +45,7 @@ import { PackageSalesService } from './tariffs/package-sales.service.js';
 import { SessionsRepository } from './sessions/sessions.repository.js';
 import { SessionsService } from './sessions/sessions.service.js';
 import { SessionsController } from './sessions/sessions.controller.js';
+import { ConsoleGateway } from './console-gateway/console-gateway.js';
 import { AGENT_PORT, type AgentPort } from './sessions/agent-port.js';
 import { DevicesRepository } from './devices/devices.repository.js';
 import { DevicesService } from './devices/devices.service.js';
@@ -121,6 +122,7 @@ export class AppModule {
         PackageSalesService,
         SessionsRepository,
         SessionsService,
+        ConsoleGateway,
         DevicesRepository,
         DevicesService,
         AgentGatewayRepository,

@@ -15,6 +15,7 @@ import { AllErrorsFilter } from './common/error.filter.js';
 import { buildOpenApi, discoverRoutes } from './openapi/openapi.js';
 import { Metrics } from './metrics/metrics.js';
 import { AgentGateway } from './agent-gateway/agent-gateway.js';
+import { ConsoleGateway } from './console-gateway/console-gateway.js';
 
 export const VERSION = '0.1.0';
 
@@ -103,7 +104,10 @@ export async function createApp(options: CreateAppOptions): Promise<RunningApp> 
 
   await app.init();
   // PC agents: Socket.IO on the same HTTP server (namespace /agent).
-  app.get(AgentGateway).attach(app.getHttpServer());
+  const agents = app.get(AgentGateway);
+  agents.attach(app.getHttpServer());
+  // Staff browsers: live floor on the same Socket.IO server (namespace /console).
+  app.get(ConsoleGateway).attach(agents.server!);
   return {
     app,
     database,

@@ -144,6 +144,11 @@ export class AgentGateway implements AgentPort, OnModuleInit, OnModuleDestroy {
     this.io = io;
   }
 
+  /** The Socket.IO server (null before attach); other namespaces hang off it. */
+  get server(): Server | null {
+    return this.io;
+  }
+
   get connectedPcIds(): string[] {
     return [...this.sockets.keys()];
   }
