@@ -237,3 +237,16 @@ export const customerSearchSchema = z.object({
 
 export const lanCenterIdParams = z.object({ lanCenterId: uuidSchema });
 export const nonNegativeMinor = nonNegativeMinorSchema;
+
+/** Remote actions on a PC from the console (sent to its agent, which acknowledges). */
+export const pcCommandSchema = z
+  .discriminatedUnion('type', [
+    z.object({ type: z.literal('lock'), message: z.string().trim().max(500).optional() }),
+    z.object({ type: z.literal('unlock'), reason: z.string().trim().min(3).max(200).describe('Manager only: why the PC is opened without a session (audited)') }),
+    z.object({ type: z.literal('message'), text: z.string().trim().min(1).max(500) }),
+    z.object({ type: z.literal('shutdown') }),
+    z.object({ type: z.literal('restart') }),
+  ])
+  .meta({ id: 'PcCommand' });
+export type PcCommand = z.infer<typeof pcCommandSchema>;
+export const pcCommandResultSchema = z.object({ ok: z.literal(true), ackedAt: z.string() }).meta({ id: 'PcCommandResult' });

@@ -5,6 +5,9 @@ import {
   idParamSchema,
   lanCenterIdParams,
   pairingCodeSchema,
+  pcCommandSchema,
+  pcCommandResultSchema,
+  type PcCommand,
   pcSchema,
   updatePcSchema,
 } from '@econtrol/contracts';
@@ -89,6 +92,13 @@ export class PcsController {
   })
   retire(@CurrentActor() actor: Actor, @Params() p: { id: string }): Promise<void> {
     return this.service.retire(actor, p.id);
+  }
+
+  @Post('pcs/:id/commands')
+  @HttpCode(200)
+  @Route({ summary: 'Remote action on a PC: lock, unlock (manager), message, shutdown, restart', tags, roles: ['MANAGER', 'CASHIER'], params: idParamSchema, body: pcCommandSchema, response: pcCommandResultSchema, status: 200 })
+  command(@CurrentActor() actor: Actor, @Params() p: { id: string }, @Body() body: PcCommand): Promise<z.infer<typeof pcCommandResultSchema>> {
+    return this.service.command(actor, p.id, body);
   }
 
   @Post('pcs/:id/pairing-code')

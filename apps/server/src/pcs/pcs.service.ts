@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import type { Pc, createPcSchema, updatePcSchema } from '@econtrol/contracts';
+import type { Pc, PcCommand, createPcSchema, updatePcSchema } from '@econtrol/contracts';
 import type { z } from 'zod';
 import { CONFIG, type AppConfig } from '../config/config.js';
 import { AppError, notFound } from '../common/app-error.js';
@@ -13,6 +13,7 @@ import { sha256 } from '../auth/token.service.js';
 import { LanCentersService } from '../lan-centers/lan-centers.service.js';
 import { ZonesService } from '../zones/zones.service.js';
 import { PcsRepository, type PcRow } from './pcs.repository.js';
+import { AGENT_PORT, type AgentCommandInput, type AgentPort } from '../sessions/agent-port.js';
 
 const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 
@@ -23,6 +24,21 @@ export function newPairingCode(): string {
   return `${code.slice(0, 4)}-${code.slice(4)}`;
 }
 export const normalizePairingCode = (code: string) => code.toUpperCase().replace(/[^A-Z0-9]/g, '');
+
+function toAgentCommand(command: PcCommand, actor: Actor): AgentCommandInput {
+  switch (command.type) {
+    case 'lock':
+      return { type: 'pc.lock', ...(command.message ? { message: command.message } : {}) };
+    case 'unlock':
+      return { type: 'pc.unlock', reason: command.reason };
+    case 'message':
+      return { type: 'pc.message', text: command.text, from: actor.role === 'MANAGER' ? 'Administración' : 'Caja' };
+    case 'shutdown':
+      return { type: 'pc.shutdown' };
+    case 'restart':
+      return { type: 'pc.restart' };
+  }
+}
 
 export const toPc = (row: PcRow): Pc => ({
   id: row.id,
@@ -47,7 +63,28 @@ export class PcsService {
     @Inject(AuditService) private readonly audit: AuditService,
     @Inject(EventBus) private readonly events: EventBus,
     @Inject(CONFIG) private readonly config: AppConfig,
+    @Inject(AGENT_PORT) private readonly agents: AgentPort,
   ) {}
+
+  /** Lock, unlock (manager, with a reason), message, shutdown or restart, acknowledged by the agent. */
+  async command(actor: Actor, id: string, command: PcCommand): Promise<{ ok: true; ackedAt: string }> {
+    const pc = await this.get(actor, id);
+    if (command.type === 'unlock' && actor.role !== 'MANAGER') throw new AppError('FORBIDDEN');
+    if (!pc.requiresAgent) throw new AppError('PC_NOT_AVAILABLE', { reason: 'station has no agent' });
+    const input = toAgentCommand(command, actor);
+    const result = await this.agents.send(pc.id, input, 5_000);
+    if (!result.ok) throw new AppError(result.code === 'PC_IN_USE' ? 'PC_IN_USE' : 'PC_UNREACHABLE', { pcId: pc.id });
+    await this.audit.record({
+      organizationId: orgOf(actor).organizationId,
+      lanCenterId: pc.lanCenterId,
+      actor,
+      action: `pc.${command.type}`,
+      entityType: 'pc',
+      entityId: pc.id,
+      details: command.type === 'message' ? { text: command.text } : command.type === 'unlock' ? { reason: command.reason } : {},
+    });
+    return { ok: true, ackedAt: new Date(result.ackedAtMs ?? Date.now()).toISOString() };
+  }
 
   async list(actor: Actor, lanCenterId: string): Promise<Pc[]> {
     await this.lans.get(actor, lanCenterId);

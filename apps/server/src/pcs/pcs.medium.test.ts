@@ -1,0 +1,37 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../testing/test-app.js';
+import { newCashier, newConsole, newOrg, newPc, newZone } from '../testing/factories.js';
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await startTestApp();
+});
+afterAll(async () => {
+  await app.close();
+});
+
+describe('PC remote commands', () => {
+  it('need a connected agent, a valid body, and a manager for unlock', async () => {
+    const org = await newOrg(app);
+    const cashier = await newCashier(app, org);
+    const zone = await newZone(app, org);
+    const pc = await newPc(app, org, zone.id, 'PC-01');
+    const station = await newConsole(app, org, zone.id);
+    const send = (id: string, body: unknown, token = cashier.token) => app.request('POST', `/api/v1/pcs/${id}/commands`, { token, body });
+
+    const offline = await send(pc.id, { type: 'lock' });
+    expect(offline.status).toBe(504);
+    expect(offline.body.error.code).toBe('PC_UNREACHABLE');
+    const unlock = await send(pc.id, { type: 'unlock', reason: 'Mantenimiento' });
+    expect(unlock.status).toBe(403);
+    const noReason = await send(pc.id, { type: 'unlock' }, org.managerToken);
+    expect(noReason.status).toBe(400);
+    expect(noReason.body.error.fields[0].path).toBe('reason');
+    const unknown = await send(pc.id, { type: 'format-disk' });
+    expect(unknown.status).toBe(400);
+    const emptyMessage = await send(pc.id, { type: 'message', text: '   ' });
+    expect(emptyMessage.status).toBe(400);
+    const console = await send(station.id, { type: 'shutdown' }, org.managerToken);
+    expect(console.body.error.code).toBe('PC_NOT_AVAILABLE');
+  });
+});
