@@ -225,14 +225,11 @@ check(matches(pdb?.spec?.selector?.matchLabels), 'PDB selector matches the pods'
 const jobContainer = job?.spec?.template?.spec?.containers?.[0];
 check(jobContainer?.image === container?.image, 'migration Job uses the Deployment image');
 const jobCmd = (jobContainer?.command ?? []).join(' ');
-const dbSource = join(root, 'apps/server/src/db/database.ts');
+const migrateCli = join(root, 'apps/server/src/db/migrate.cli.ts');
+check(jobCmd === 'node apps/server/dist/db/migrate.cli.js', 'migration Job runs the migrate-only command');
 check(
-  /migratePostgres/.test(jobCmd) && /\.\/apps\/server\/dist\/db\/database\.js/.test(jobCmd),
-  'migration Job imports migratePostgres from the built server',
-);
-check(
-  existsSync(dbSource) && /export async function migratePostgres\(/.test(readFileSync(dbSource, 'utf8')),
-  'migratePostgres is exported by apps/server/src/db/database.ts',
+  existsSync(migrateCli) && /migratePostgres\(/.test(readFileSync(migrateCli, 'utf8')),
+  'apps/server/src/db/migrate.cli.ts migrates PostgreSQL',
 );
 check(
   job?.spec?.template?.spec?.restartPolicy === 'Never' ||
