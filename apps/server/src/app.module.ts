@@ -54,6 +54,9 @@ import { AgentGatewayRepository } from './agent-gateway/agent-gateway.repository
 import { AgentGateway } from './agent-gateway/agent-gateway.js';
 import { AgentSyncService } from './agent-gateway/agent-sync.service.js';
 import { PcPresenceService } from './agent-gateway/pc-presence.service.js';
+import { JobsService } from './jobs/jobs.service.js';
+import { MaintenanceJobs } from './jobs/maintenance.jobs.js';
+import { MaintenanceRepository } from './jobs/maintenance.repository.js';
 
 export const controllers = [
   HealthController,
@@ -129,6 +132,9 @@ export class AppModule {
         PcPresenceService,
         AgentGateway,
         AgentSyncService,
+        JobsService,
+        MaintenanceRepository,
+        MaintenanceJobs,
       ],
     };
   }

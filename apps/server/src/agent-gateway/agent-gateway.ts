@@ -6,17 +6,25 @@
  * - Handshake: protocol version (S15 → AGENT_UPGRADE_REQUIRED), device token (TOKEN_INVALID), and
  *   the credential/PC checked against the DB (PC_REVOKED: a retired PC is refused at once; a PC
  *   retired while connected is disconnected and then refused on reconnect).
- * - One room per LAN center (`lan:<id>`), one socket per PC (a newer connection replaces the old).
+ * - Rooms: one per LAN center (`lan:<id>`) and one per PC (`pc:<id>`); one socket per PC in the
+ *   whole cluster (a newer connection replaces the old one, on whichever instance it is).
  * - `agent.welcome` right after connect: server time, config, the session the server has running
  *   on this PC (S2: a restarted agent learns whether staff ended its session meanwhile).
  * - `agent.sync` batches go to the sync handler (AgentSyncService).
  *
- * Scaled mode caveat: commands reach only agents connected to this instance (see the report).
+ * Scaled mode (REDIS_URL): the Socket.IO Redis adapter makes rooms cluster-wide. A command is a
+ * broadcast-with-ack to the PC's room, so it reaches the agent on whichever instance holds its
+ * socket and the ack comes back to the sender (the adapter relays both through Redis). No
+ * correctness depends on the maps below: `sockets` only indexes the sockets this process holds
+ * (to cut off a retired PC quickly) and `waiters` only wakes a waiting `session.start` early (it
+ * re-polls the room anyway). See README "Scaled mode".
  */
 import { randomUUID } from 'node:crypto';
 import type { Server as HttpServer } from 'node:http';
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { Server, type Socket } from 'socket.io';
+import { Server, type Namespace, type Socket } from 'socket.io';
+import { createAdapter } from '@socket.io/redis-adapter';
+import type { Redis } from 'ioredis';
 import * as msgpackParser from 'socket.io-msgpack-parser';
 import {
   AGENT_SOCKET_NAMESPACE,
@@ -42,6 +50,7 @@ import { DevicesRepository } from '../devices/devices.repository.js';
 import type { AgentCommandInput, AgentCommandResult, AgentPort } from '../sessions/agent-port.js';
 import { AgentGatewayRepository } from './agent-gateway.repository.js';
 import { PcPresenceService } from './pc-presence.service.js';
+import { redisClient, redisNamespace } from '../kv/redis.js';
 
 /** Who is on the other end of an agent socket (set by the handshake). */
 export interface AgentSocketContext {
@@ -59,6 +68,13 @@ export interface AgentSocketContext {
 export type AgentSyncHandler = (ctx: AgentSocketContext, raw: unknown) => Promise<AgentSyncAck>;
 
 export const lanRoom = (lanCenterId: string) => `lan:${lanCenterId}`;
+export const pcRoom = (pcId: string) => `pc:${pcId}`;
+
+/** Server-to-server events (scaled mode, through the adapter). */
+const AGENT_CONNECTED = 'ec:agent-connected';
+const AGENT_RECHECK = 'ec:agent-recheck';
+/** A `session.start` waiting for its agent re-polls the cluster at least this often. */
+const RECONNECT_POLL_MS = 500;
 
 function connectError(code: ErrorCode, message?: string): Error & { data: AgentConnectErrorData } {
   const err = new Error(code) as Error & { data: AgentConnectErrorData };
@@ -73,6 +89,8 @@ function connectError(code: ErrorCode, message?: string): Error & { data: AgentC
 @Injectable()
 export class AgentGateway implements AgentPort, OnModuleInit, OnModuleDestroy {
   private io: Server | null = null;
+  private nsp: Namespace | null = null;
+  private redis: Redis[] = [];
   private readonly sockets = new Map<string, Socket>();
   private readonly waiters = new Map<string, Set<() => void>>();
   private syncHandler: AgentSyncHandler | null = null;
@@ -90,29 +108,39 @@ export class AgentGateway implements AgentPort, OnModuleInit, OnModuleDestroy {
 
   onModuleInit(): void {
     // A PC retired (or re-enrolled) while connected is cut off at once.
+    // Domain events are in-process: the other instances are asked to check their own sockets.
     this.unsubscribe = this.events.on('pc.updated', ({ pcId }) => {
-      const socket = this.sockets.get(pcId);
-      if (!socket) return;
-      const ctx = socket.data as AgentSocketContext;
-      void this.devices.isActive(ctx.credentialId, pcId).then(
-        (active) => {
-          if (!active) socket.disconnect(true);
-        },
-        () => undefined,
-      );
+      this.recheck(pcId);
+      if (this.redis.length) this.nsp?.serverSideEmit(AGENT_RECHECK, pcId);
     });
+  }
+
+  /** Disconnects this process's socket of `pcId` if its credential or PC is no longer active. */
+  private recheck(pcId: string): void {
+    const socket = this.sockets.get(pcId);
+    if (!socket) return;
+    const ctx = socket.data as AgentSocketContext;
+    void this.devices.isActive(ctx.credentialId, pcId).then(
+      (active) => {
+        if (!active) socket.disconnect(true);
+      },
+      () => undefined,
+    );
   }
 
   onModuleDestroy(): void {
     this.unsubscribe?.();
     const io = this.io;
     this.io = null;
+    this.nsp = null;
     if (io) {
-      io.of(AGENT_SOCKET_NAMESPACE).disconnectSockets(true);
+      // This instance's sockets only (a cluster-wide disconnect would cut every agent).
+      io.of(AGENT_SOCKET_NAMESPACE).local.disconnectSockets(true);
       // Closes engine.io clients only; the HTTP server itself is closed by Nest/Fastify.
       io.engine.close();
     }
     this.sockets.clear();
+    for (const client of this.redis.splice(0)) void client.quit().catch(() => client.disconnect());
   }
 
   setSyncHandler(handler: AgentSyncHandler): void {
@@ -122,7 +150,17 @@ export class AgentGateway implements AgentPort, OnModuleInit, OnModuleDestroy {
   /** Attaches Socket.IO to the app's HTTP server (once). */
   attach(httpServer: HttpServer): void {
     if (this.io) return;
+    let adapter: ReturnType<typeof createAdapter> | undefined;
+    if (this.config.REDIS_URL) {
+      // Scaled mode: rooms, broadcasts and acks across instances (one publisher, one subscriber).
+      const pub = redisClient(this.config.REDIS_URL);
+      const sub = pub.duplicate();
+      for (const c of [pub, sub]) c.on('error', (error: Error) => this.logger.warn(`redis adapter: ${error.message}`));
+      this.redis = [pub, sub];
+      adapter = createAdapter(pub, sub, { key: `${redisNamespace(this.config.REDIS_URL)}:socket.io`, requestsTimeout: 5_000 });
+    }
     const io = new Server(httpServer, {
+      ...(adapter ? { adapter } : {}),
       parser: msgpackParser,
       serveClient: false,
       transports: ['websocket', 'polling'],
@@ -141,7 +179,28 @@ export class AgentGateway implements AgentPort, OnModuleInit, OnModuleDestroy {
       );
     });
     nsp.on('connection', (socket) => void this.onConnection(socket));
+    if (adapter) {
+      nsp.on(AGENT_CONNECTED, (pcId: unknown) => typeof pcId === 'string' && this.wake(pcId));
+      nsp.on(AGENT_RECHECK, (pcId: unknown) => typeof pcId === 'string' && this.recheck(pcId));
+    }
     this.io = io;
+    this.nsp = nsp;
+  }
+
+  /** Whether this process holds a socket of the PC (the cluster may hold it elsewhere). */
+  isConnectedHere(pcId: string): boolean {
+    return this.sockets.get(pcId)?.connected ?? false;
+  }
+
+  /** The PC's sockets in the whole cluster (one remote round trip in scaled mode). */
+  async isConnected(pcId: string): Promise<boolean> {
+    if (!this.nsp) return false;
+    return (await this.nsp.in(pcRoom(pcId)).fetchSockets()).length > 0;
+  }
+
+  private wake(pcId: string): void {
+    for (const wake of this.waiters.get(pcId) ?? []) wake();
+    this.waiters.delete(pcId);
   }
 
   /** The Socket.IO server (null before attach); other namespaces hang off it. */
@@ -149,12 +208,9 @@ export class AgentGateway implements AgentPort, OnModuleInit, OnModuleDestroy {
     return this.io;
   }
 
+  /** PCs whose agent is connected to this process. */
   get connectedPcIds(): string[] {
     return [...this.sockets.keys()];
-  }
-
-  isConnected(pcId: string): boolean {
-    return this.sockets.get(pcId)?.connected ?? false;
   }
 
   private async authenticate(socket: Socket): Promise<void> {
@@ -187,7 +243,10 @@ export class AgentGateway implements AgentPort, OnModuleInit, OnModuleDestroy {
     const previous = this.sockets.get(ctx.pcId);
     if (previous && previous.id !== socket.id) previous.disconnect(true);
     this.sockets.set(ctx.pcId, socket);
-    void socket.join(lanRoom(ctx.lanCenterId));
+    // An older socket of this PC on another instance (e.g. a half-open connection) is cut off, so
+    // a command reaches one agent only.
+    if (this.redis.length) socket.nsp.in(pcRoom(ctx.pcId)).except(socket.id).disconnectSockets(true);
+    await socket.join([lanRoom(ctx.lanCenterId), pcRoom(ctx.pcId)]);
     socket.on('disconnect', () => {
       if (this.sockets.get(ctx.pcId) === socket) this.sockets.delete(ctx.pcId);
     });
@@ -216,8 +275,8 @@ export class AgentGateway implements AgentPort, OnModuleInit, OnModuleDestroy {
     } catch (error) {
       this.logger.warn(`welcome for ${ctx.pcId} failed: ${(error as Error).message}`);
     }
-    for (const wake of this.waiters.get(ctx.pcId) ?? []) wake();
-    this.waiters.delete(ctx.pcId);
+    this.wake(ctx.pcId);
+    if (this.redis.length && socket.connected) socket.nsp.serverSideEmit(AGENT_CONNECTED, ctx.pcId);
   }
 
   private async welcome(pcId: string): Promise<{ welcome: AgentWelcome; liveSessionId: string | null } | undefined> {
@@ -256,51 +315,62 @@ export class AgentGateway implements AgentPort, OnModuleInit, OnModuleDestroy {
     });
   }
 
-  /** Waits until the PC's agent connects (true) or the time is up (false). */
-  private waitForConnection(pcId: string, timeoutMs: number): Promise<boolean> {
-    if (this.isConnected(pcId)) return Promise.resolve(true);
-    if (timeoutMs <= 0) return Promise.resolve(false);
+  /** Waits until an agent of `pcId` connects somewhere (woken early) or `ms` pass. */
+  private pause(pcId: string, ms: number): Promise<void> {
     return new Promise((resolve) => {
       const set = this.waiters.get(pcId) ?? new Set<() => void>();
       this.waiters.set(pcId, set);
-      const wake = (): void => {
+      const done = (): void => {
         clearTimeout(timer);
-        set.delete(wake);
-        resolve(true);
+        set.delete(done);
+        if (!set.size && this.waiters.get(pcId) === set) this.waiters.delete(pcId);
+        resolve();
       };
-      const timer = setTimeout(() => {
-        set.delete(wake);
-        resolve(false);
-      }, timeoutMs);
-      set.add(wake);
+      const timer = setTimeout(done, ms);
+      set.add(done);
     });
   }
 
   /**
    * Sends a command and waits for the agent's ack; no answer in time → PC_UNREACHABLE (the caller
-   * decides what that means). For `session.start` an agent that is not connected gets until the
+   * decides what that means). The command is a broadcast-with-ack to the PC's room: it reaches the
+   * agent on any instance. For `session.start` an agent that is not connected gets until the
    * timeout to (re)connect; other commands fail at once when it is not connected.
    */
   async send(pcId: string, input: AgentCommandInput, timeoutMs: number): Promise<AgentCommandResult> {
     const deadline = Date.now() + timeoutMs;
-    const wait = input.type === 'session.start' ? timeoutMs : 0;
-    if (!(await this.waitForConnection(pcId, wait))) return { ok: false, code: 'PC_UNREACHABLE' };
-    const socket = this.sockets.get(pcId);
-    if (!socket?.connected) return { ok: false, code: 'PC_UNREACHABLE' };
-    const sentAt = Date.now();
-    const parsed = agentCommandSchema.safeParse({ ...input, commandId: randomUUID(), serverNowMs: sentAt });
-    if (!parsed.success) {
-      this.logger.error(`invalid ${input.type} command for ${pcId}: ${parsed.error.issues[0]?.message}`);
-      return { ok: false, code: 'VALIDATION_FAILED' };
+    const waitForAgent = input.type === 'session.start';
+    const commandId = randomUUID();
+    for (;;) {
+      const nsp = this.nsp;
+      if (!nsp) return { ok: false, code: 'PC_UNREACHABLE' };
+      const sentAt = Date.now();
+      const remaining = deadline - sentAt;
+      if (remaining <= 0) return { ok: false, code: 'PC_UNREACHABLE' };
+      // Same commandId on every attempt: the agent applies a command once.
+      const parsed = agentCommandSchema.safeParse({ ...input, commandId, serverNowMs: sentAt });
+      if (!parsed.success) {
+        this.logger.error(`invalid ${input.type} command for ${pcId}: ${parsed.error.issues[0]?.message}`);
+        return { ok: false, code: 'VALIDATION_FAILED' };
+      }
+      let acks: unknown[];
+      try {
+        acks = (await nsp.to(pcRoom(pcId)).timeout(remaining).emitWithAck(agentSocketEvents.command, parsed.data)) as unknown[];
+      } catch {
+        return { ok: false, code: 'PC_UNREACHABLE' };
+      }
+      if (acks.length > 0) return this.result(input, acks, sentAt);
+      // No agent of this PC anywhere in the cluster right now.
+      if (!waitForAgent) return { ok: false, code: 'PC_UNREACHABLE' };
+      await this.pause(pcId, Math.min(RECONNECT_POLL_MS, Math.max(0, deadline - Date.now())));
     }
-    let raw: unknown;
-    try {
-      raw = await socket.timeout(Math.max(1, deadline - sentAt)).emitWithAck(agentSocketEvents.command, parsed.data);
-    } catch {
-      return { ok: false, code: 'PC_UNREACHABLE' };
-    }
+  }
+
+  private result(input: AgentCommandInput, acks: unknown[], sentAt: number): AgentCommandResult {
     const receivedAt = Date.now();
-    const ack = commandAckSchema.safeParse(raw);
+    const parsedAcks = acks.map((raw) => commandAckSchema.safeParse(raw));
+    // Normally one socket per PC; during a hand-over the successful ack wins.
+    const ack = parsedAcks.find((a) => a.success && a.data.ok) ?? parsedAcks[0]!;
     if (!ack.success) return { ok: false, code: 'INTERNAL_ERROR' };
     if (!ack.data.ok) return { ok: false, code: ack.data.code };
     const session = ack.data.session;

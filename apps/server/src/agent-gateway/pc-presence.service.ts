@@ -1,7 +1,8 @@
-import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { CONFIG, type AppConfig } from '../config/config.js';
 import { AuditService } from '../audit/audit.service.js';
 import { EventBus } from '../events/event-bus.js';
+import { JobsService } from '../jobs/jobs.service.js';
 import { AgentGatewayRepository } from './agent-gateway.repository.js';
 
 /**
@@ -9,10 +10,10 @@ import { AgentGatewayRepository } from './agent-gateway.repository.js';
  * last-seen; a watchdog marks PCs silent for PC_OFFLINE_AFTER_S as OFFLINE and, when a session was
  * running, flags it for reconciliation, notifies managers and writes an audit entry (S16). The
  * next sign of life brings the PC back (audited); the agent's journal then reconciles the session.
+ * The watchdog is the `pc-offline-watchdog` job: once per cluster in scaled mode (BullMQ).
  */
 @Injectable()
-export class PcPresenceService implements OnModuleInit, OnModuleDestroy {
-  private timer: NodeJS.Timeout | null = null;
+export class PcPresenceService implements OnModuleInit {
   private sweeping = false;
   private readonly logger = new Logger('PcPresence');
 
@@ -20,18 +21,13 @@ export class PcPresenceService implements OnModuleInit, OnModuleDestroy {
     @Inject(AgentGatewayRepository) private readonly repo: AgentGatewayRepository,
     @Inject(AuditService) private readonly audit: AuditService,
     @Inject(EventBus) private readonly events: EventBus,
+    @Inject(JobsService) private readonly jobs: JobsService,
     @Inject(CONFIG) private readonly config: AppConfig,
   ) {}
 
   onModuleInit(): void {
-    const every = Math.min(5_000, Math.max(250, (this.config.PC_OFFLINE_AFTER_S * 1000) / 4));
-    this.timer = setInterval(() => void this.sweep(), every);
-    this.timer.unref();
-  }
-
-  onModuleDestroy(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
+    const everyMs = Math.min(5_000, Math.max(250, (this.config.PC_OFFLINE_AFTER_S * 1000) / 4));
+    this.jobs.register({ name: 'pc-offline-watchdog', schedule: { everyMs }, run: () => this.sweep() });
   }
 
   /** The agent of `pcId` is alive now. */

@@ -23,7 +23,12 @@ const lanRoom = (id: string) => `lan:${id}`;
 const orgRoom = (id: string) => `org:${id}`;
 const managersRoom = (id: string) => `org:${id}:managers`;
 
-/** Live updates for staff browsers: domain events become socket messages here, and only here. */
+/**
+ * Live updates for staff browsers: domain events become socket messages here, and only here.
+ * Scaled mode: domain events are in-process, so only the instance that made a change emits it;
+ * the Socket.IO Redis adapter delivers `nsp.to(room).emit` to the browsers of every instance
+ * (once each). Nothing here is per-instance state beyond the sockets themselves.
+ */
 @Injectable()
 export class ConsoleGateway implements OnModuleDestroy {
   private nsp: Namespace | null = null;
@@ -65,7 +70,9 @@ export class ConsoleGateway implements OnModuleDestroy {
 
   onModuleDestroy(): void {
     for (const off of this.unsubscribers.splice(0)) off();
-    this.nsp?.disconnectSockets(true);
+    // This instance's browsers only: with the Redis adapter a plain disconnectSockets() would cut
+    // the consoles of every instance.
+    this.nsp?.local.disconnectSockets(true);
     this.nsp = null;
   }
 

@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { redisNamespace } from './redis.js';
 
 /** Short-lived counters and values: Redis when configured, in-process otherwise. */
 export interface KeyValueStore {
@@ -65,7 +66,7 @@ export class RedisKeyValueStore implements KeyValueStore {
   ) {}
 
   static connect(url: string): RedisKeyValueStore {
-    return new RedisKeyValueStore(new Redis(url, { maxRetriesPerRequest: 2, lazyConnect: false }));
+    return new RedisKeyValueStore(new Redis(url, { maxRetriesPerRequest: 2, lazyConnect: false }), `${redisNamespace(url)}:`);
   }
 
   async incr(key: string, ttlSeconds: number): Promise<number> {

@@ -199,6 +199,24 @@ export class SessionsService {
   }
 
   /**
+   * Pending-session sweep (jobs/maintenance.jobs.ts): a session still PENDING long after its ack
+   * timeout lost the instance that was waiting for the ack (crash, SIGKILL). It fails — no charge,
+   * the PC is free — and the agent is told to end it in case it did unlock. Returns whether this
+   * call failed it (false: it was activated or ended meanwhile).
+   */
+  async failStalePending(sessionId: string): Promise<boolean> {
+    const failed = await this.repo.transaction(async (tx) => {
+      const row = await this.repo.transition(tx, sessionId, ['PENDING'], { status: 'FAILED', endReason: 'pc_unreachable', endedAt: new Date() });
+      if (row) await this.repo.setPcStatus(tx, row.pcId, 'AVAILABLE');
+      return row;
+    });
+    if (!failed) return false;
+    this.changed(failed);
+    await this.agents.send(failed.pcId, { type: 'session.end', sessionId, reason: 'staff' }, 3000).catch(() => undefined);
+    return true;
+  }
+
+  /**
    * The full `session.start` for the agent: frozen tariff, the balance this session may use, the
    * customer's packages valid in this zone, and the hard end (closing time / free-grant end).
    */
@@ -266,22 +284,37 @@ export class SessionsService {
     // Agent PC: lock it first and take its measured intervals (time the agent was down is not
     // billed). Unreachable agent: the server's own intervals; the agent reports its end later.
     let agentIntervals: ActiveInterval[] | undefined;
+    let agentAcked = false;
     if (LIVE.includes(existing.status)) {
       const ack = await this.agents.send(existing.pcId, { type: 'session.end', sessionId: existing.id, reason: 'staff' }, 3000).catch(() => undefined);
+      agentAcked = ack?.ok === true;
       if (ack?.ok && ack.session?.sessionId === existing.id) agentIntervals = ack.session.intervals;
     }
-    const ended = await this.finish(
-      existing.id,
-      {
-        reason: 'staff',
-        ...(input.paymentMethod ? { paymentMethod: input.paymentMethod } : {}),
-        lanCenterId: input.lanCenterId ?? existing.lanCenterId,
-        ...(agentIntervals ? { agentIntervals } : {}),
-      },
-      actor,
-    );
-    // An agent that missed the end is told when it reconnects (the gateway compares sessions).
-    return this.toDto(ended);
+    const lanCenterId = input.lanCenterId ?? existing.lanCenterId;
+    try {
+      const ended = await this.finish(
+        existing.id,
+        {
+          reason: 'staff',
+          ...(input.paymentMethod ? { paymentMethod: input.paymentMethod } : {}),
+          lanCenterId,
+          ...(agentIntervals ? { agentIntervals } : {}),
+        },
+        actor,
+      );
+      // An agent that missed the end is told when it reconnects (the gateway compares sessions).
+      return this.toDto(ended);
+    } catch (error) {
+      // The agent obeyed our end and its own `session.ended` report settled the session first
+      // (it can overtake the ack): this request still succeeded, with the same result.
+      if (!(error instanceof AppError) || error.code !== 'SESSION_ALREADY_ENDED' || !agentAcked) throw error;
+      const settled = await this.repo.find(organizationId, id);
+      if (settled?.status !== 'COMPLETED') throw error;
+      if (settled.kind === 'GUEST_POSTPAID' && !settled.settledAt && input.paymentMethod) {
+        return this.settlePostpaid(actor, id, { paymentMethod: input.paymentMethod, lanCenterId });
+      }
+      return this.toDto(settled);
+    }
   }
 
   /**
