@@ -18,7 +18,7 @@ const serverMain = path.join(repoRoot, 'apps/server/dist/main.js');
 const webOut = path.join(repoRoot, 'apps/web/out/index.html');
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.unref();
@@ -31,43 +31,92 @@ async function freePort(): Promise<number> {
   });
 }
 
-export interface Harness {
+/** The built server as a child process, on a fixed port and data dir so it can be stopped and started again. */
+export interface ServerProcess {
   baseUrl: string;
-  browser: Browser;
+  port: number;
+  dataDir: string;
+  /** Everything the server printed, across restarts. */
+  log: () => string;
+  running: () => boolean;
+  /** SIGTERM (graceful), SIGKILL after 5 s. */
   stop: () => Promise<void>;
-  serverLog: () => string;
+  /** Starts it again on the same port and data dir; resolves once /health answers. */
+  start: () => Promise<void>;
 }
 
-export async function startHarness(): Promise<Harness> {
+export interface ServerOptions {
+  port?: number;
+  dataDir?: string;
+  env?: Record<string, string>;
+}
+
+export async function startServer(opts: ServerOptions = {}): Promise<ServerProcess> {
   for (const f of [serverMain, webOut])
     if (!existsSync(f)) throw new Error(`${f} is missing: run \`npm run build\` first`);
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found (apt-get install chromium)`);
-  const port = await freePort();
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'econtrol-web-e2e-'));
-  let log = '';
-  const server: ChildProcess = spawn(process.execPath, [serverMain], {
-    cwd: repoRoot,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  server.stdout?.on('data', (d: Buffer) => (log += d.toString()));
-  server.stderr?.on('data', (d: Buffer) => (log += d.toString()));
+  const port = opts.port ?? (await freePort());
+  const dataDir = opts.dataDir ?? mkdtempSync(path.join(tmpdir(), 'econtrol-web-e2e-'));
   const baseUrl = `http://127.0.0.1:${port}`;
+  let log = '';
+  let child: ChildProcess | null = null;
 
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (server.exitCode !== null) throw new Error(`server exited (${server.exitCode}):\n${log}`);
-    try {
-      const res = await fetch(`${baseUrl}/health`);
-      if (res.ok) break;
-    } catch {
-      // not listening yet
+  const start = async () => {
+    const server = spawn(process.execPath, [serverMain], {
+      cwd: repoRoot,
+      env: {
+        ...process.env,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        DATA_DIR: dataDir,
+        LOG_LEVEL: 'warn',
+        ...opts.env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child = server;
+    server.stdout?.on('data', (d: Buffer) => (log += d.toString()));
+    server.stderr?.on('data', (d: Buffer) => (log += d.toString()));
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      if (server.exitCode !== null) throw new Error(`server exited (${server.exitCode}):\n${log}`);
+      try {
+        const res = await fetch(`${baseUrl}/health`);
+        if (res.ok) break;
+      } catch {
+        // not listening yet
+      }
+      if (Date.now() > deadline) throw new Error(`server did not become healthy:\n${log}`);
+      await new Promise((r) => setTimeout(r, 150));
     }
-    if (Date.now() > deadline) throw new Error(`server did not become healthy:\n${log}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
+  };
 
-  const browser = await chromium.launch({
+  const stop = async () => {
+    const server = child;
+    if (!server || server.exitCode !== null || server.signalCode !== null) return;
+    const exited = new Promise((r) => server.once('exit', r));
+    server.kill('SIGTERM');
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
+    if (server.exitCode === null && server.signalCode === null) {
+      server.kill('SIGKILL');
+      await exited;
+    }
+  };
+
+  await start();
+  return {
+    baseUrl,
+    port,
+    dataDir,
+    log: () => log,
+    running: () => !!child && child.exitCode === null && child.signalCode === null,
+    stop,
+    start,
+  };
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found (apt-get install chromium)`);
+  return chromium.launch({
     executablePath: CHROMIUM,
     args: [
       '--headless',
@@ -79,26 +128,34 @@ export async function startHarness(): Promise<Harness> {
       '--no-first-run',
     ],
   });
+}
+
+export interface Harness {
+  baseUrl: string;
+  browser: Browser;
+  stop: () => Promise<void>;
+  serverLog: () => string;
+}
+
+export async function startHarness(): Promise<Harness> {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found (apt-get install chromium)`);
+  const server = await startServer();
+  const browser = await launchBrowser();
   mkdirSync(screenshotDir, { recursive: true });
 
   return {
-    baseUrl,
+    baseUrl: server.baseUrl,
     browser,
-    serverLog: () => log,
+    serverLog: server.log,
     stop: async () => {
       await browser.close().catch(() => undefined);
-      if (server.exitCode === null) {
-        const exited = new Promise((r) => server.once('exit', r));
-        server.kill('SIGTERM');
-        await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
-        if (server.exitCode === null) server.kill('SIGKILL');
-      }
-      rmSync(dataDir, { recursive: true, force: true });
+      await server.stop();
+      rmSync(server.dataDir, { recursive: true, force: true });
     },
   };
 }
 
-export async function newPage(h: Harness): Promise<Page> {
+export async function newPage(h: { browser: Browser }): Promise<Page> {
   const context = await h.browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'es-PE' });
   const page = await context.newPage();
   page.setDefaultTimeout(10_000);
