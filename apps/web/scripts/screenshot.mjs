@@ -156,6 +156,13 @@ for (const z of zones) {
             customerName: names[n % names.length],
             startedAt: new Date(now - (((n * 17) % 190) + 5) * 60_000).toISOString(),
             needsReconciliation: n === 13,
+            kind: n % 3 === 0 ? 'GUEST_POSTPAID' : 'MEMBER',
+            costMinor: (((n * 17) % 190) + 5) * 5,
+            accruedMinor: (((n * 17) % 190) + 5) * 5,
+            costAt: new Date(now).toISOString(),
+            ratePerHourMinor: status === 'PENDING' ? 0 : 300,
+            minimumChargeMinor: 100,
+            hardEndAt: n % 3 === 0 ? null : new Date(now + ((n * 7) % 120) * 60_000).toISOString(),
           }
         : null,
     });

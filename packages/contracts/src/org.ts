@@ -131,6 +131,16 @@ export const pcSchema = z
         customerName: z.string().nullable(),
         startedAt: z.string().nullable(),
         needsReconciliation: z.boolean(),
+        // Same values as sessionKinds (sessions.ts), spelled out so org.ts does not pull the session/ledger schemas into bundles.
+        kind: z.enum(['MEMBER', 'GUEST_PREPAID', 'GUEST_POSTPAID', 'FREE_GRANT']),
+        costMinor: z.int().describe('Running cost at `costAt` (engine price, minimum charge included)'),
+        accruedMinor: z.int().describe('Cost at `costAt` before the minimum charge (for local extrapolation)'),
+        costAt: z.string().describe('Server instant the cost was computed at'),
+        ratePerHourMinor: z
+          .int()
+          .describe('Rate being paid right now (0 when paused or covered by a package): the console ticks the cost locally with it'),
+        minimumChargeMinor: z.int().describe('Tariff minimum charge: owed as soon as one second is paid with money'),
+        hardEndAt: z.string().nullable().describe('When the session ends by itself (prepaid balance / free grant), if it does'),
       })
       .nullable(),
   })

@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { DB, type Db } from '../db/database.js';
-import { deviceCredentials, pairingCodes, pcs, sessions, users } from '../db/schema.js';
+import { deviceCredentials, pairingCodes, pcs, sessionIntervals, sessions, users } from '../db/schema.js';
+import { type IntervalRow, type TariffSnapshot, priceOf } from '../sessions/session-pricing.js';
 
 export type PcRow = typeof pcs.$inferSelect & {
   enrolled: boolean;
@@ -11,8 +12,30 @@ export type PcRow = typeof pcs.$inferSelect & {
     customerName: string | null;
     startedAt: Date | null;
     needsReconciliation: boolean;
+    kind: (typeof sessions.$inferSelect)['kind'];
+    costMinor: number;
+    accruedMinor: number;
+    costAt: Date;
+    ratePerHourMinor: number;
+    minimumChargeMinor: number;
+    hardEndAt: Date | null;
   } | null;
 };
+
+/** Live price of a running session for the floor tile (same engine as the sessions API). */
+function livePrice(session: typeof sessions.$inferSelect, intervals: IntervalRow[], nowMs: number) {
+  const quote = priceOf(session, intervals, nowMs);
+  const open = session.status === 'ACTIVE' && intervals.some((i) => i.endedAt === null);
+  // The rate in force right now: price one second from now with the same snapshot.
+  const probe = { ...intervals[0]!, startedAt: new Date(nowMs), endedAt: new Date(nowMs + 1_000) };
+  const last = open ? priceOf(session, [probe], nowMs).segments.at(-1) : undefined;
+  return {
+    costMinor: quote.amountMinor,
+    accruedMinor: Math.round(quote.exactAmount.numerator / quote.exactAmount.denominator),
+    ratePerHourMinor: open && last && last.packageId === null ? last.ratePerHourMinor : 0,
+    minimumChargeMinor: session.kind === 'FREE_GRANT' ? 0 : (session.tariffSnapshot as TariffSnapshot).minimumChargeMinor,
+  };
+}
 
 @Injectable()
 export class PcsRepository {
@@ -23,12 +46,8 @@ export class PcsRepository {
     const ids = rows.map((r) => r.id);
     const live = await this.db
       .select({
-        pcId: sessions.pcId,
-        id: sessions.id,
-        status: sessions.status,
+        session: sessions,
         customerName: sql<string | null>`coalesce(${users.name}, ${sessions.guestLabel})`,
-        startedAt: sessions.startedAt,
-        needsReconciliation: sessions.needsReconciliation,
       })
       .from(sessions)
       .leftJoin(users, eq(users.id, sessions.userId))
@@ -38,9 +57,20 @@ export class PcsRepository {
       .from(deviceCredentials)
       .where(and(inArray(deviceCredentials.pcId, ids), isNull(deviceCredentials.revokedAt)));
     const enrolled = new Set(creds.map((c) => c.pcId));
-    const byPc = new Map(live.map((s) => [s.pcId, s]));
+    const intervals = live.length
+      ? await this.db
+          .select()
+          .from(sessionIntervals)
+          .where(inArray(sessionIntervals.sessionId, live.map((l) => l.session.id)))
+          .orderBy(asc(sessionIntervals.startedAt))
+      : [];
+    const intervalsBySession = new Map<string, IntervalRow[]>();
+    for (const i of intervals) intervalsBySession.set(i.sessionId, [...(intervalsBySession.get(i.sessionId) ?? []), i]);
+    const byPc = new Map(live.map((l) => [l.session.pcId, l]));
+    const now = Date.now();
     return rows.map((row) => {
-      const s = byPc.get(row.id);
+      const l = byPc.get(row.id);
+      const s = l?.session;
       return {
         ...row,
         enrolled: enrolled.has(row.id),
@@ -48,9 +78,13 @@ export class PcsRepository {
           ? {
               id: s.id,
               status: s.status,
-              customerName: s.customerName,
+              customerName: l.customerName,
               startedAt: s.startedAt,
               needsReconciliation: s.needsReconciliation,
+              kind: s.kind,
+              ...livePrice(s, intervalsBySession.get(s.id) ?? [], now),
+              costAt: new Date(now),
+              hardEndAt: s.hardEndAt,
             }
           : null,
       };

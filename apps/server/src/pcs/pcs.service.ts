@@ -51,7 +51,14 @@ export const toPc = (row: PcRow): Pc => ({
   lastHeartbeatAt: row.lastHeartbeatAt?.toISOString() ?? null,
   enrolled: row.enrolled,
   requiresAgent: row.requiresAgent,
-  session: row.session ? { ...row.session, startedAt: row.session.startedAt?.toISOString() ?? null } : null,
+  session: row.session
+    ? {
+        ...row.session,
+        startedAt: row.session.startedAt?.toISOString() ?? null,
+        costAt: row.session.costAt.toISOString(),
+        hardEndAt: row.session.hardEndAt?.toISOString() ?? null,
+      }
+    : null,
 });
 
 @Injectable()
@@ -148,7 +155,8 @@ export class PcsService {
       if (pc.session) throw new AppError('PC_IN_USE');
       status = 'MAINTENANCE';
     } else if (maintenance === false && pc.status === 'MAINTENANCE') {
-      status = pc.lastHeartbeatAt ? 'AVAILABLE' : 'OFFLINE';
+      // Stations without an agent never send heartbeats: they are available as soon as they are out of maintenance.
+      status = pc.lastHeartbeatAt || !pc.requiresAgent ? 'AVAILABLE' : 'OFFLINE';
     }
     try {
       await this.repo.update(org.organizationId, id, { ...rest, ...(status ? { status } : {}) });

@@ -2,10 +2,15 @@
 
 import { useLocale } from 'next-intl';
 import { useEffect } from 'react';
-import { configureZodLocale } from '@/lib/forms';
 
 export function ZodLocaleSync(): null {
   const locale = useLocale();
-  useEffect(() => configureZodLocale(locale), [locale]);
+  useEffect(() => {
+    let cancelled = false;
+    void import('@/lib/zod-locale').then((m) => !cancelled && m.configureZodLocale(locale));
+    return () => {
+      cancelled = true;
+    };
+  }, [locale]);
   return null;
 }

@@ -3,12 +3,15 @@
 import { type Locale } from '@econtrol/contracts';
 import { NextIntlClientProvider } from 'next-intl';
 import { createContext, useCallback, useContext, useEffect, useMemo, useState } from 'react';
-import en from '../../messages/en.json';
 import es from '../../messages/es.json';
 import { STORAGE_KEYS } from './config';
 
 export const DEFAULT_TIMEZONE = 'America/Lima';
-const catalogs = { es, en } as const;
+type Messages = typeof es;
+/** Spanish ships with every page; English is fetched the first time someone switches to it. */
+let english: Messages | null = null;
+const loadEnglish = async (): Promise<Messages> =>
+  (english ??= (await import('../../messages/en.json')).default);
 
 interface LocaleContextValue {
   locale: Locale;
@@ -28,8 +31,20 @@ export function storedLocale(): Locale | null {
 
 export function LocaleProvider({ children }: { children: React.ReactNode }) {
   // Static export prerenders Spanish; the stored choice is applied right after hydration.
-  const [locale, setLocaleState] = useState<Locale>('es');
+  const [wanted, setLocaleState] = useState<Locale>('es');
+  const [en, setEn] = useState<Messages | null>(english);
   const [timeZone, setTimeZone] = useState(DEFAULT_TIMEZONE);
+  // The chosen language shows once its messages are here (Spanish until then).
+  const locale: Locale = wanted === 'en' && en ? 'en' : 'es';
+
+  useEffect(() => {
+    if (wanted !== 'en' || en) return;
+    let cancelled = false;
+    void loadEnglish().then((m) => !cancelled && setEn(m));
+    return () => {
+      cancelled = true;
+    };
+  }, [wanted, en]);
 
   useEffect(() => {
     const stored = storedLocale();
@@ -49,7 +64,7 @@ export function LocaleProvider({ children }: { children: React.ReactNode }) {
 
   return (
     <LocaleContext.Provider value={value}>
-      <NextIntlClientProvider locale={locale} messages={catalogs[locale]} timeZone={timeZone}>
+      <NextIntlClientProvider locale={locale} messages={locale === 'en' && en ? en : es} timeZone={timeZone}>
         {children}
       </NextIntlClientProvider>
     </LocaleContext.Provider>

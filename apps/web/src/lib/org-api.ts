@@ -29,6 +29,7 @@ export const paths = {
   pcs: (lanId: string) => `/lan-centers/${lanId}/pcs`,
   pc: (id: string) => `/pcs/${id}`,
   pairingCode: (id: string) => `/pcs/${id}/pairing-code`,
+  pcCommand: (id: string) => `/pcs/${id}/commands`,
   staff: () => '/staff',
   staffMember: (id: string) => `/staff/${id}`,
   customers: () => '/customers',
@@ -78,6 +79,8 @@ export function usePcs(lanId: string | undefined) {
     queryKey: keys.pcs(lanId ?? ''),
     queryFn: async () => asList(await api<ListBody<Pc>>(paths.pcs(lanId ?? ''))),
     enabled: !!lanId,
+    // Kept fresh by the live socket (useLiveFloor), which refetches once per (re)connect.
+    staleTime: Infinity,
   });
 }
 

@@ -3,7 +3,7 @@
 import { type Pc, type PcStatus, pcStatuses } from '@econtrol/contracts';
 import { MonitorOff, Radio, Settings } from 'lucide-react';
 import Link from 'next/link';
-import { useTranslations } from 'next-intl';
+import { useLocale, useTranslations } from 'next-intl';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { ErrorAlert } from '@/components/error-alert';
 import { PcDialog } from '@/components/floor/pc-dialog';
@@ -15,18 +15,18 @@ import { EmptyState } from '@/components/ui/empty-state';
 import { Skeleton } from '@/components/ui/skeleton';
 import { isManager, useAuth } from '@/lib/auth';
 import { useLanCenter } from '@/lib/lan-center';
-import { useLiveFloor } from '@/lib/live';
+import { serverNow, useLiveFloor } from '@/lib/live';
 import { routes } from '@/lib/nav';
 import { usePcs, useZones } from '@/lib/org-api';
 import { cn } from '@/lib/utils';
 
-/** Re-render timers once a minute (h:mm display needs no more). */
-function useMinuteClock(): number {
-  const [now, setNow] = useState(() => Date.now());
+/** Shared clock for the running tiles (server-corrected): time and cost tick between events. */
+function useTicker(periodMs: number): number {
+  const [now, setNow] = useState(() => serverNow());
   useEffect(() => {
-    const id = window.setInterval(() => setNow(Date.now()), 15_000);
+    const id = window.setInterval(() => setNow(serverNow()), periodMs);
     return () => window.clearInterval(id);
-  }, []);
+  }, [periodMs]);
   return now;
 }
 
@@ -38,7 +38,7 @@ function FloorSkeleton() {
           <Skeleton className="h-5 w-40" />
           <div className="grid grid-cols-[repeat(auto-fill,minmax(150px,1fr))] gap-3">
             {Array.from({ length: 8 }, (_, i) => (
-              <Skeleton key={i} className="h-[104px]" />
+              <Skeleton key={i} className="h-[112px]" />
             ))}
           </div>
         </div>
@@ -50,11 +50,12 @@ function FloorSkeleton() {
 export function FloorView() {
   const t = useTranslations('floor');
   const { user } = useAuth();
-  const { currentId, current } = useLanCenter();
+  const { currentId, current, currency } = useLanCenter();
   const zones = useZones(currentId);
   const pcs = usePcs(currentId);
   const live = useLiveFloor(currentId);
-  const now = useMinuteClock();
+  const now = useTicker(1_000);
+  const locale = useLocale();
   const [filter, setFilter] = useState<PcStatus | null>(null);
   const [openId, setOpenId] = useState<string | null>(null);
   const onOpen = useCallback((pc: Pc) => setOpenId(pc.id), []);
@@ -182,7 +183,14 @@ export function FloorView() {
               ) : (
                 <div className="grid grid-cols-[repeat(auto-fill,minmax(150px,1fr))] gap-3">
                   {list.map((pc) => (
-                    <PcTile key={pc.id} pc={pc} now={now} onOpen={onOpen} />
+                    <PcTile
+                      key={pc.id}
+                      pc={pc}
+                      now={pc.session ? now : 0}
+                      currency={currency}
+                      locale={locale}
+                      onOpen={onOpen}
+                    />
                   ))}
                 </div>
               )}

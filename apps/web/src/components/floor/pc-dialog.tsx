@@ -2,14 +2,15 @@
 
 import { type Pc, type SessionDto, tenderMethodSchema } from '@econtrol/contracts';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { Lock, MessageSquare, Pause, Play, Power, RotateCcw, Square, Unlock } from 'lucide-react';
+import { Pause, Play, Square, TriangleAlert, WifiOff } from 'lucide-react';
 import { useLocale, useTranslations } from 'next-intl';
 import { useEffect, useState } from 'react';
 import { ErrorAlert } from '@/components/error-alert';
 import { Select } from '@/components/ui/select';
 import { useToast } from '@/components/ui/toast';
 import { api } from '@/lib/api';
-import { invalidateMoney, useLanSessions } from '@/lib/money-api';
+import { serverNow } from '@/lib/live';
+import { invalidateMoney, newIdempotencyKey } from '@/lib/money-api';
 import { paths } from '@/lib/org-api';
 import { StartSessionForm } from './start-session';
 import { Badge } from '@/components/ui/badge';
@@ -18,11 +19,13 @@ import { Dialog } from '@/components/ui/dialog';
 import { formatDuration, formatMoney, formatWhen } from '@/lib/format';
 import { useLanCenter } from '@/lib/lan-center';
 import { cn } from '@/lib/utils';
+import { RemoteCommands } from './remote-commands';
+import { minutesLeft, minutesUsed, runningCost } from './session-clock';
 import { statusStyle } from './status';
 
 /**
- * PC detail and actions: start / pause / resume / end a session through the sessions API.
- * Remote commands (lock, message, restart, shutdown) have no REST route yet and stay disabled.
+ * PC detail and actions: start / pause / resume / end a session through the sessions API, and
+ * remote commands to the PC's agent (lock, unlock, message, restart, shutdown).
  */
 export function PcDialog({
   pc,
@@ -41,14 +44,16 @@ export function PcDialog({
   const { currentId, currency } = useLanCenter();
   const qc = useQueryClient();
   const toast = useToast();
-  const sessions = useLanSessions(pc?.session ? currentId : undefined);
+  const [now, setNow] = useState(() => serverNow());
   const [starting, setStarting] = useState(false);
   const [ending, setEnding] = useState(false);
   const [payMethod, setPayMethod] = useState<string>('CASH');
+  // Ending a postpaid session takes money: one key per confirmation.
+  const [endKey, setEndKey] = useState(newIdempotencyKey);
   const [error, setError] = useState<unknown>(null);
   const s = pc ? statusStyle[pc.status] : null;
   const busy = !!pc?.session;
-  const session = sessions.data?.find((x) => x.id === pc?.session?.id) ?? null;
+  const session = pc?.session ?? null;
   const paused = pc?.session?.status === 'PAUSED';
   const canStart = !!pc && !busy && pc.status !== 'MAINTENANCE' && pc.status !== 'OFFLINE';
 
@@ -58,10 +63,21 @@ export function PcDialog({
     setError(null);
   }, [pc?.id]);
 
+  const running = !!session;
+  useEffect(() => {
+    if (!running) return;
+    setNow(serverNow());
+    const id = window.setInterval(() => setNow(serverNow()), 1_000);
+    return () => window.clearInterval(id);
+  }, [running]);
+  const used = session ? minutesUsed(session, now) : null;
+  const left = session ? minutesLeft(session, now) : null;
+
   const act = useMutation({
     mutationFn: (action: 'end' | 'pause' | 'resume') =>
       api<SessionDto>(paths.sessionAction(pc?.session?.id ?? '', action), {
         method: 'POST',
+        ...(action === 'end' ? { idempotencyKey: endKey } : {}),
         body:
           action === 'end'
             ? {
@@ -85,14 +101,6 @@ export function PcDialog({
     },
     onError: (e) => setError(e),
   });
-
-  const commands = [
-    { key: 'lock', icon: Lock },
-    { key: 'unlock', icon: Unlock },
-    { key: 'message', icon: MessageSquare },
-    { key: 'restart', icon: RotateCcw },
-    { key: 'shutdown', icon: Power },
-  ] as const;
 
   return (
     <Dialog
@@ -127,10 +135,12 @@ export function PcDialog({
             </div>
             <div>
               <dt className="text-xs text-muted-foreground">{t('timeUsed')}</dt>
+              <dd className="tabular font-medium">{used !== null ? formatDuration(used) : '—'}</dd>
+            </div>
+            <div>
+              <dt className="text-xs text-muted-foreground">{t('timeLeft')}</dt>
               <dd className="tabular font-medium">
-                {pc.session?.startedAt
-                  ? formatDuration((Date.now() - Date.parse(pc.session.startedAt)) / 60_000)
-                  : '—'}
+                {left !== null ? formatDuration(left) : session ? t('openEnded') : '—'}
               </dd>
             </div>
             <div>
@@ -142,19 +152,37 @@ export function PcDialog({
             <div>
               <dt className="text-xs text-muted-foreground">{t('agent')}</dt>
               <dd className="font-medium">
-                {pc.enrolled ? (pc.agentVersion ?? '—') : <Badge variant="warning">{t('notEnrolled')}</Badge>}
+                {!pc.requiresAgent ? (
+                  t('agentless')
+                ) : pc.enrolled ? (
+                  (pc.agentVersion ?? '—')
+                ) : (
+                  <Badge variant="warning">{t('notEnrolled')}</Badge>
+                )}
               </dd>
             </div>
-            {pc.session?.needsReconciliation && (
-              <div className="col-span-2">
-                <Badge variant="warning">{t('unreconciled')}</Badge>
-              </div>
-            )}
           </dl>
+          {pc.status === 'OFFLINE' && (
+            <p className="flex items-start gap-2 rounded-lg border border-rose-200 bg-rose-50 px-3 py-2 text-sm text-rose-900">
+              <WifiOff className="mt-0.5 size-4 shrink-0" aria-hidden />
+              {pc.requiresAgent && !pc.enrolled ? t('notEnrolledHint') : t('offlineHint')}
+            </p>
+          )}
+          {session?.needsReconciliation && (
+            <p className="flex items-start gap-2 rounded-lg border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">
+              <TriangleAlert className="mt-0.5 size-4 shrink-0" aria-hidden />
+              <span>
+                <strong>{t('unreconciled')}.</strong> {t('unreconciledHint')}
+              </span>
+            </p>
+          )}
           <ErrorAlert error={error} />
           {session && (
             <p className="tabular text-sm">
-              {t('runningCost')}: <strong>{formatMoney(session.costMinor, currency, locale)}</strong>
+              {t('runningCost')}:{' '}
+              <strong data-testid="running-cost">
+                {formatMoney(runningCost(session, now), currency, locale)}
+              </strong>
               {session.kind === 'GUEST_POSTPAID' && (
                 <Badge variant="info" className="ml-2">
                   {t('postpaid')}
@@ -181,7 +209,13 @@ export function PcDialog({
                 {paused ? <Play aria-hidden /> : <Pause aria-hidden />}
                 {paused ? t('action.resume') : t('action.pause')}
               </Button>
-              <Button variant="destructive" onClick={() => setEnding(true)}>
+              <Button
+                variant="destructive"
+                onClick={() => {
+                  setEndKey(newIdempotencyKey());
+                  setEnding(true);
+                }}
+              >
                 <Square aria-hidden />
                 {t('action.end')}
               </Button>
@@ -212,23 +246,7 @@ export function PcDialog({
               </div>
             </div>
           )}
-          <div className="space-y-2">
-            <div className="grid grid-cols-5 gap-2">
-              {commands.map((a) => (
-                <Button
-                  key={a.key}
-                  variant="outline"
-                  size="sm"
-                  disabled
-                  title={t(`action.${a.key}`)}
-                  aria-label={t(`action.${a.key}`)}
-                >
-                  <a.icon aria-hidden />
-                </Button>
-              ))}
-            </div>
-            <p className="text-xs text-muted-foreground">{t('actionsSoon')}</p>
-          </div>
+          <RemoteCommands pc={pc} />
         </div>
       )}
     </Dialog>

@@ -10,10 +10,10 @@ import { Button } from '@/components/ui/button';
 import { Field } from '@/components/ui/field';
 import { Input } from '@/components/ui/input';
 import { useToast } from '@/components/ui/toast';
-import { api } from '@/lib/api';
+import { api, ApiError } from '@/lib/api';
 import { formatMoney } from '@/lib/format';
 import { useLanCenter } from '@/lib/lan-center';
-import { invalidateMoney } from '@/lib/money-api';
+import { invalidateMoney, newIdempotencyKey } from '@/lib/money-api';
 import { paths, useCustomers } from '@/lib/org-api';
 import { cn } from '@/lib/utils';
 
@@ -32,6 +32,8 @@ export function StartSessionForm({ pc, onDone }: { pc: Pc; onDone: () => void })
   const [label, setLabel] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [saving, setSaving] = useState(false);
+  // One key per intent: a double click or a retry after a lost response never starts twice.
+  const [idempotencyKey, setIdempotencyKey] = useState(newIdempotencyKey);
 
   const start = async () => {
     if (saving) return;
@@ -40,6 +42,7 @@ export function StartSessionForm({ pc, onDone }: { pc: Pc; onDone: () => void })
     try {
       await api<SessionDto>(paths.sessions(), {
         method: 'POST',
+        idempotencyKey,
         body:
           mode === 'member' && picked
             ? { pcId: pc.id, customerId: picked.id }
@@ -50,6 +53,8 @@ export function StartSessionForm({ pc, onDone }: { pc: Pc; onDone: () => void })
       onDone();
     } catch (e) {
       setError(e);
+      // A definite refusal (4xx) ends this intent; the next attempt is a new one.
+      if (e instanceof ApiError && e.status >= 400 && e.status < 500) setIdempotencyKey(newIdempotencyKey());
     } finally {
       setSaving(false);
     }

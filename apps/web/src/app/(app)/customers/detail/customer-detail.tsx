@@ -1,5 +1,6 @@
 'use client';
 
+import dynamic from 'next/dynamic';
 import { ArrowLeft, Pencil, Wallet } from 'lucide-react';
 import Link from 'next/link';
 import { useSearchParams } from 'next/navigation';
@@ -17,7 +18,11 @@ import { formatMoney, formatDateTime } from '@/lib/format';
 import { useLanCenter } from '@/lib/lan-center';
 import { useAccount, useCustomer } from '@/lib/money-api';
 import { routes } from '@/lib/nav';
-import { CustomerDialog } from '../customers-view';
+
+// The edit form (react-hook-form, schemas, the list page's module) loads on demand.
+const CustomerDialog = dynamic(() => import('../customers-view').then((m) => m.CustomerDialog), {
+  ssr: false,
+});
 
 function Stat({ label, value, strong }: { label: string; value: React.ReactNode; strong?: boolean }) {
   return (

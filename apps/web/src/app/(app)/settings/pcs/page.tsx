@@ -1,134 +1,38 @@
 'use client';
 
-import { createPcSchema, type Pc } from '@econtrol/contracts';
-import { zodResolver } from '@hookform/resolvers/zod';
+import dynamic from 'next/dynamic';
+import { type Pc } from '@econtrol/contracts';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Layers, Link2, Monitor, Pencil, Plus, Trash2, Wrench } from 'lucide-react';
 import Link from 'next/link';
 import { useLocale, useTranslations } from 'next-intl';
-import { useEffect, useState } from 'react';
-import { useForm } from 'react-hook-form';
-import type { z } from 'zod';
+import { useState } from 'react';
 import { ErrorAlert } from '@/components/error-alert';
 import { statusStyle } from '@/components/floor/status';
-import { PairingDialog } from '@/components/settings/pairing-dialog';
 import { RowMenu } from '@/components/settings/row-menu';
 import { Badge } from '@/components/ui/badge';
 import { Button, buttonVariants } from '@/components/ui/button';
-import { ConfirmDialog, Dialog } from '@/components/ui/dialog';
+import { ConfirmDialog } from '@/components/ui/dialog';
 import { EmptyState } from '@/components/ui/empty-state';
-import { Field } from '@/components/ui/field';
-import { Input } from '@/components/ui/input';
-import { Select } from '@/components/ui/select';
 import { Skeleton } from '@/components/ui/skeleton';
 import { Table, TBody, TD, TH, THead, TR } from '@/components/ui/table';
 import { useToast } from '@/components/ui/toast';
 import { api } from '@/lib/api';
 import { formatWhen } from '@/lib/format';
-import { applyApiFieldErrors, describeError, useFieldErrorText } from '@/lib/forms';
+import { describeError } from '@/lib/forms';
 import { useLanCenter } from '@/lib/lan-center';
 import { routes } from '@/lib/nav';
 import { keys, type PairingCode, paths, usePcs, useZones } from '@/lib/org-api';
 import { cn } from '@/lib/utils';
 
-const formSchema = createPcSchema.pick({ name: true, zoneId: true });
-type Values = z.input<typeof formSchema>;
+// Form dialog loaded on demand: react-hook-form and the schemas stay out of the first load.
+const PcDialog = dynamic(() => import('./pc-form-dialog').then((m) => m.PcDialog), { ssr: false });
 
-/** Suggests the next free "PC-NN" name. */
-function nextName(pcs: Pc[]): string {
-  let max = 0;
-  for (const p of pcs) {
-    const m = /^PC-?(\d+)$/i.exec(p.name);
-    if (m?.[1]) max = Math.max(max, Number(m[1]));
-  }
-  return `PC-${String(max + 1).padStart(2, '0')}`;
-}
-
-function PcDialog({
-  pc,
-  open,
-  onOpenChange,
-}: {
-  pc: Pc | null;
-  open: boolean;
-  onOpenChange: (o: boolean) => void;
-}) {
-  const t = useTranslations('settings.pcs');
-  const tc = useTranslations('common');
-  const locale = useLocale();
-  const { currentId } = useLanCenter();
-  const zones = useZones(currentId);
-  const pcs = usePcs(currentId);
-  const qc = useQueryClient();
-  const toast = useToast();
-  const errText = useFieldErrorText();
-  const [error, setError] = useState<unknown>(null);
-  const form = useForm<Values>({ resolver: zodResolver(formSchema) });
-  const { errors, isSubmitting } = form.formState;
-
-  useEffect(() => {
-    if (!open) return;
-    setError(null);
-    form.reset(
-      pc
-        ? { name: pc.name, zoneId: pc.zoneId }
-        : { name: nextName(pcs.data ?? []), zoneId: zones.data?.[0]?.id ?? '' },
-    );
-  }, [open, pc, form, pcs.data, zones.data]);
-
-  const onSubmit = form.handleSubmit(async (values) => {
-    if (!currentId) return;
-    setError(null);
-    try {
-      if (pc) await api(paths.pc(pc.id), { method: 'PATCH', body: values });
-      else await api(paths.pcs(currentId), { method: 'POST', body: values });
-      await Promise.all([
-        qc.invalidateQueries({ queryKey: keys.pcs(currentId) }),
-        qc.invalidateQueries({ queryKey: keys.zones(currentId) }),
-      ]);
-      toast({ tone: 'success', title: pc ? tc('saved') : t('created', { name: values.name }) });
-      onOpenChange(false);
-    } catch (e) {
-      if (!applyApiFieldErrors(e, form.setError, ['name', 'zoneId'], locale)) setError(e);
-    }
-  });
-
-  return (
-    <Dialog
-      open={open}
-      onOpenChange={onOpenChange}
-      title={pc ? t('edit') : t('new')}
-      dismissible={!isSubmitting}
-      className="max-w-md"
-      footer={
-        <>
-          <Button variant="outline" onClick={() => onOpenChange(false)} disabled={isSubmitting}>
-            {tc('cancel')}
-          </Button>
-          <Button type="submit" form="pc-form" loading={isSubmitting}>
-            {pc ? tc('save') : tc('create')}
-          </Button>
-        </>
-      }
-    >
-      <form id="pc-form" onSubmit={(e) => void onSubmit(e)} noValidate className="space-y-4">
-        <ErrorAlert error={error} />
-        <Field label={t('name')} hint={t('nameHint')} error={errText(errors.name)} required>
-          <Input autoFocus className="font-mono" {...form.register('name')} />
-        </Field>
-        <Field label={t('zone')} error={errText(errors.zoneId)} required>
-          <Select {...form.register('zoneId')}>
-            {(zones.data ?? []).map((z) => (
-              <option key={z.id} value={z.id}>
-                {z.name}
-              </option>
-            ))}
-          </Select>
-        </Field>
-      </form>
-    </Dialog>
-  );
-}
+// Loaded when first opened: keeps this dialog out of the page's first-load JavaScript.
+const PairingDialog = dynamic(
+  () => import('@/components/settings/pairing-dialog').then((m) => m.PairingDialog),
+  { ssr: false },
+);
 
 export default function PcsSettingsPage() {
   const t = useTranslations('settings.pcs');
