@@ -22,6 +22,7 @@ import { AgentConnection, type ConnectionStatus } from './connection/agent-conne
 import { backoffDelay, defaultBackoff } from './connection/backoff.js';
 import { ServerApi, ServerApiError, type LoginGateway } from './connection/server-api.js';
 import { TokenProvider } from './connection/token-provider.js';
+import { Diagnostics } from './diagnostics.js';
 import { ProcessGuard, type GuardScope } from './guard/process-guard.js';
 import {
   CredentialStore,
@@ -67,6 +68,8 @@ export interface AgentOptions {
   protocolVersion?: number;
   /** Ceiling of the reconnect backoff (default 60 s). */
   reconnectMaxMs?: number;
+  /** Event-loop delay and outbox backlog in `GET /health` (see diagnostics.ts). */
+  diagnostics?: boolean;
 }
 
 const KV_CONFIG = 'config';
@@ -93,12 +96,16 @@ export class Agent implements LocalApiBackend {
   private anchorTimer: NodeJS.Timeout | null = null;
   private graceTimer: NodeJS.Timeout | null = null;
   private readonly log: (msg: string) => void;
+  private readonly diagnostics: Diagnostics | null;
   private stopped = false;
 
   constructor(private readonly o: AgentOptions) {
     this.log = o.log ?? ((m) => console.log(`[agent] ${m}`));
     const offset = o.wallClockOffsetMs ?? 0;
-    this.clock = new ServerClock(systemMonotonicClock, offset ? { nowMs: () => Date.now() + offset } : systemWallClock);
+    this.clock = new ServerClock(
+      systemMonotonicClock,
+      offset ? { nowMs: () => Date.now() + offset } : systemWallClock,
+    );
     this.journal = new Journal(join(o.dataDir, 'agent.db'));
     this.credentials = new CredentialStore(
       this.journal,
@@ -136,7 +143,9 @@ export class Agent implements LocalApiBackend {
       onKilled: (name, rule, count) => this.emit({ type: 'guard.killed', processName: name, rule, count }),
       log: this.log,
     });
+    this.diagnostics = o.diagnostics ? new Diagnostics(this.journal) : null;
     this.localApi = new LocalApi({
+      ...(this.diagnostics ? { diagnostics: this.diagnostics } : {}),
       backend: this,
       port: o.port,
       agentVersion: AGENT_VERSION,
@@ -171,6 +180,7 @@ export class Agent implements LocalApiBackend {
     if (this.anchorTimer) clearInterval(this.anchorTimer);
     if (this.graceTimer) clearTimeout(this.graceTimer);
     this.session.stopTimer();
+    this.diagnostics?.stop();
     this.guard.stop();
     this.connection?.stop();
     await this.localApi.close();
@@ -341,6 +351,30 @@ export class Agent implements LocalApiBackend {
       coalesce ? { coalesce: true, keepSeqs: this.connection?.inFlightSeqs() ?? [] } : {},
     );
     this.connection?.flushSoon();
+  }
+
+  /**
+   * Test hook (bench): journals `count` `agent.notice` events, 500 per transaction, yielding to the
+   * event loop between chunks. Returns the time it took, ms.
+   */
+  async journalSyntheticEvents(count: number): Promise<number> {
+    const t0 = performance.now();
+    for (let done = 0; done < count;) {
+      const n = Math.min(500, count - done);
+      this.journal.transaction(() => {
+        for (let i = 1; i <= n; i++) {
+          const message = `synthetic event ${done + i}/${count}`;
+          this.journal.append(
+            { type: 'agent.notice', level: 'info', code: 'SYNTHETIC', message },
+            this.clock.stamp(),
+          );
+        }
+      });
+      done += n;
+      await new Promise((r) => setImmediate(r));
+    }
+    this.connection?.flushSoon();
+    return Math.round(performance.now() - t0);
   }
 
   // ───────────────────────── commands ─────────────────────────

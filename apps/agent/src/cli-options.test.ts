@@ -28,6 +28,10 @@ describe('CLI options', () => {
       guardUid: 1001,
     });
     expect(parseCli([], {}).port).toBe(9876);
+    expect(
+      parseCli([], { ECONTROL_AGENT_DIAGNOSTICS: '1', ECONTROL_AGENT_TEST_SYNTHETIC_EVENTS: '10000' }),
+    ).toMatchObject({ diagnostics: true, syntheticEvents: 10_000 });
+    expect(parseCli([], {}).diagnostics).toBeUndefined();
   });
   it('rejects bad input clearly', () => {
     expect(() => parseCli(['--port', 'abc'], {})).toThrow(/Invalid port/);

@@ -12,6 +12,8 @@ export interface CliOptions {
   protocolVersion?: number;
   reconnectMaxMs?: number;
   resumeGraceMs?: number;
+  diagnostics?: boolean;
+  syntheticEvents?: number;
   help: boolean;
 }
 
@@ -27,7 +29,9 @@ export const usage = `Usage: agent [--server <url>] [--pairing-code <code>] [--d
   env: ECONTROL_SERVER_URL, ECONTROL_PAIRING_CODE, ECONTROL_AGENT_DATA_DIR, ECONTROL_AGENT_PORT,
        ECONTROL_AGENT_GUARD_UID, ECONTROL_AGENT_POWER=1 (really shut down / restart),
        ECONTROL_AGENT_RECONNECT_MAX_MS (backoff ceiling), ECONTROL_AGENT_RESUME_GRACE_MS,
-       test only: ECONTROL_AGENT_TEST_CLOCK_OFFSET_MS, ECONTROL_AGENT_TEST_PROTOCOL_VERSION`;
+       ECONTROL_AGENT_DIAGNOSTICS=1 (event-loop delay + outbox backlog in GET /health),
+       test only: ECONTROL_AGENT_TEST_CLOCK_OFFSET_MS, ECONTROL_AGENT_TEST_PROTOCOL_VERSION,
+       ECONTROL_AGENT_TEST_SYNTHETIC_EVENTS=<n> (on SIGUSR2, journal n agent.notice events)`;
 
 export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): CliOptions {
   const flags = new Map<string, string>();
@@ -76,6 +80,8 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = proce
     ...optional('protocolVersion', envInt(env, 'ECONTROL_AGENT_TEST_PROTOCOL_VERSION', 0)),
     ...optional('reconnectMaxMs', envInt(env, 'ECONTROL_AGENT_RECONNECT_MAX_MS', 100)),
     ...optional('resumeGraceMs', envInt(env, 'ECONTROL_AGENT_RESUME_GRACE_MS', 0)),
+    ...optional('syntheticEvents', envInt(env, 'ECONTROL_AGENT_TEST_SYNTHETIC_EVENTS', 1)),
+    ...(env.ECONTROL_AGENT_DIAGNOSTICS === '1' ? { diagnostics: true } : {}),
     help,
   };
 }

@@ -31,6 +31,7 @@ async function main(): Promise<void> {
     ...(opts.protocolVersion === undefined ? {} : { protocolVersion: opts.protocolVersion }),
     ...(opts.reconnectMaxMs === undefined ? {} : { reconnectMaxMs: opts.reconnectMaxMs }),
     ...(opts.resumeGraceMs === undefined ? {} : { resumeGraceMs: opts.resumeGraceMs }),
+    ...(opts.diagnostics ? { diagnostics: true } : {}),
   });
   let stopping = false;
   const stop = (signal: string): void => {
@@ -44,6 +45,15 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+  const synthetic = opts.syntheticEvents;
+  if (synthetic !== undefined) {
+    // Test hook for `npm run bench:agent`: fill the journal as a long outage would.
+    process.on('SIGUSR2', () => {
+      void agent.journalSyntheticEvents(synthetic).then((ms) => {
+        console.log(`[agent] synthetic: journaled ${synthetic} events in ${ms} ms`);
+      });
+    });
+  }
   await agent.start();
 }
 

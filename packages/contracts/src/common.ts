@@ -43,11 +43,16 @@ export const locales = ['es', 'en'] as const;
 export const localeSchema = z.enum(locales);
 export type Locale = (typeof locales)[number];
 
-const validTimeZones = new Set(Intl.supportedValuesOf('timeZone'));
-validTimeZones.add('UTC');
+// Built on first use: listing ICU's time zones at import time costs memory in every process that
+// loads the contracts (the PC agent never validates a time zone).
+let validTimeZones: Set<string> | null = null;
+function isValidTimeZone(tz: string): boolean {
+  validTimeZones ??= new Set([...Intl.supportedValuesOf('timeZone'), 'UTC']);
+  return validTimeZones.has(tz);
+}
 export const timezoneSchema = z
   .string()
-  .refine((tz) => validTimeZones.has(tz), { message: 'Unknown IANA time zone' })
+  .refine(isValidTimeZone, { message: 'Unknown IANA time zone' })
   .describe('IANA time zone, e.g. America/Lima');
 
 export const nameSchema = z.string().trim().min(1).max(120);

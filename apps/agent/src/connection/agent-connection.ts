@@ -28,6 +28,13 @@ import type { ServerClock } from '../session/server-clock.js';
 import { backoffDelay, defaultBackoff, type BackoffOptions } from './backoff.js';
 import { ServerApiError } from './server-api.js';
 
+/**
+ * Events per sync batch. The protocol allows up to AGENT_SYNC_MAX_BATCH (500), but reading,
+ * parsing and encoding 500 events is one ~30 ms block of the event loop (a stutter in a game);
+ * 100 keeps each step to a few ms, and the server applies events one by one anyway.
+ */
+const SYNC_BATCH = Math.min(100, AGENT_SYNC_MAX_BATCH);
+
 export type ConnectionStatus =
   'connecting' | 'online' | 'offline' | 'upgrade_required' | 'revoked' | 'stopped';
 
@@ -248,7 +255,7 @@ export class AgentConnection {
       for (;;) {
         const socket = this.socket;
         if (!socket?.connected) break;
-        const batch = this.o.journal.peek(AGENT_SYNC_MAX_BATCH);
+        const batch = this.o.journal.peek(SYNC_BATCH);
         if (batch.length === 0) break;
         this.inFlight = batch.map((b) => b.seq);
         const batchId = randomUUID();

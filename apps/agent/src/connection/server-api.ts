@@ -14,6 +14,7 @@ import {
   type AgentTokenResponse,
   type ErrorCode,
 } from '@econtrol/contracts';
+import { request as httpRequest } from 'node:http';
 import type { z } from 'zod';
 
 export class ServerApiError extends Error {
@@ -36,7 +37,44 @@ export interface ServerApiOptions {
   /** Current access token (for /login); may renew it. */
   accessToken?: () => Promise<string>;
   timeoutMs?: number;
+  /** Tests only; by default node:http(s) is used (fetch/undici costs the agent ~2 MB of RSS). */
   fetchImpl?: typeof fetch;
+}
+
+interface RawAnswer {
+  status: number;
+  text: string;
+}
+
+/** One JSON POST over node:http / node:https (loaded only for https URLs). */
+async function postJson(
+  url: URL,
+  headers: Record<string, string>,
+  body: string,
+  timeoutMs: number,
+): Promise<RawAnswer> {
+  const request = url.protocol === 'https:' ? (await import('node:https')).request : httpRequest;
+  return new Promise<RawAnswer>((resolve, reject) => {
+    const req = request(
+      url,
+      {
+        method: 'POST',
+        headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+        timeout: timeoutMs,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }),
+        );
+        res.on('error', reject);
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error(`timeout after ${timeoutMs} ms`)));
+    req.on('error', reject);
+    req.end(body);
+  });
 }
 
 export class ServerApi implements LoginGateway {
@@ -67,25 +105,31 @@ export class ServerApi implements LoginGateway {
       accept: 'application/json',
     };
     if (token) headers.authorization = `Bearer ${token}`;
-    let res: Response;
+    let res: RawAnswer;
+    const timeoutMs = this.o.timeoutMs ?? 10_000;
     try {
-      res = await (this.o.fetchImpl ?? fetch)(url, {
-        method: 'POST',
-        headers,
-        body: JSON.stringify(body),
-        signal: AbortSignal.timeout(this.o.timeoutMs ?? 10_000),
-      });
+      if (this.o.fetchImpl) {
+        const r = await this.o.fetchImpl(url, {
+          method: 'POST',
+          headers,
+          body: JSON.stringify(body),
+          signal: AbortSignal.timeout(timeoutMs),
+        });
+        res = { status: r.status, text: await r.text() };
+      } else {
+        res = await postJson(url, headers, JSON.stringify(body), timeoutMs);
+      }
     } catch (error) {
       throw new ServerApiError('SERVICE_UNAVAILABLE', 0, `server unreachable: ${(error as Error).message}`);
     }
-    const text = await res.text();
+    const text = res.text;
     let json: unknown;
     try {
       json = text ? JSON.parse(text) : undefined;
     } catch {
       // not JSON: handled as an unexpected answer below
     }
-    if (!res.ok) {
+    if (res.status < 200 || res.status >= 300) {
       const err = (json as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
       const parsed = errorCodeSchema.safeParse(err?.code);
       const code: ErrorCode = parsed.success

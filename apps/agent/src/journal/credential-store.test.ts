@@ -1,3 +1,4 @@
+import { createCipheriv, randomBytes, scryptSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -47,5 +48,27 @@ describe('credential store (AES-256-GCM at rest)', () => {
     bytes[0] = (bytes[0] ?? 0) ^ 1;
     j.setJson('device_credential', { ...blob, data: bytes.toString('base64') });
     expect(() => new CredentialStore(j, secret, 'pc-05').load()).toThrow();
+  });
+
+  it('reads a v1 (scrypt) blob and re-seals it as v2 (HKDF)', () => {
+    const j = new Journal(':memory:');
+    const secret = Buffer.alloc(32, 9);
+    const salt = randomBytes(16);
+    const iv = randomBytes(12);
+    const key = scryptSync(Buffer.concat([secret, Buffer.from('\0pc-05')]), salt, 32, {
+      N: 1 << 14,
+      r: 8,
+      p: 1,
+    });
+    const cipher = createCipheriv('aes-256-gcm', key, iv);
+    cipher.setAAD(Buffer.from('econtrol-agent/device-credential/v1'));
+    const data = Buffer.concat([cipher.update(JSON.stringify(cred), 'utf8'), cipher.final()]);
+    const tag = cipher.getAuthTag();
+    const b64 = (b: Buffer) => b.toString('base64');
+    j.setJson('device_credential', { v: 1, salt: b64(salt), iv: b64(iv), tag: b64(tag), data: b64(data) });
+    const store = new CredentialStore(j, secret, 'pc-05');
+    expect(store.load()).toEqual(cred);
+    expect(j.getJson<{ v: number }>('device_credential')?.v).toBe(2);
+    expect(store.load()).toEqual(cred);
   });
 });

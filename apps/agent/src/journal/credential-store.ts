@@ -1,5 +1,8 @@
 /**
- * Device credential at rest: AES-256-GCM (node:crypto), key = scrypt(machine secret file ‖ hostname).
+ * Device credential at rest: AES-256-GCM (node:crypto), key = HKDF-SHA256(machine secret file ‖
+ * hostname, random salt). The secret file holds 32 random bytes, so a memory-hard KDF would add no
+ * strength; v1 blobs (scrypt, N=2^14: a 16 MB allocation that the C heap keeps as resident memory
+ * for the life of the process) are still read and re-sealed as v2 on first load.
  *
  * Threat model, honestly:
  * - Protects against: the SQLite journal leaking on its own (copied in a support bundle, a backup, a
@@ -13,7 +16,7 @@
  *   the device secret, access tokens are short-lived, and a manager can revoke the PC at once
  *   (`PC_REVOKED`), after which the stolen secret is worthless.
  */
-import { createCipheriv, createDecipheriv, randomBytes, scryptSync } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes, scryptSync } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
@@ -29,7 +32,7 @@ export interface DeviceCredential {
 }
 
 interface SealedBlob {
-  v: 1;
+  v: 1 | 2;
   salt: string;
   iv: string;
   tag: string;
@@ -62,22 +65,20 @@ export class CredentialStore {
     private readonly host: string = hostname(),
   ) {}
 
-  private key(salt: Buffer): Buffer {
-    return scryptSync(Buffer.concat([this.machineSecret, Buffer.from(`\0${this.host}`)]), salt, 32, {
-      N: 1 << 14,
-      r: 8,
-      p: 1,
-    });
+  private key(salt: Buffer, v: 1 | 2): Buffer {
+    const ikm = Buffer.concat([this.machineSecret, Buffer.from(`\0${this.host}`)]);
+    if (v === 1) return scryptSync(ikm, salt, 32, { N: 1 << 14, r: 8, p: 1 });
+    return Buffer.from(hkdfSync('sha256', ikm, salt, 'econtrol-agent/device-credential/v2', 32));
   }
 
   save(credential: DeviceCredential): void {
     const salt = randomBytes(16);
     const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', this.key(salt), iv);
+    const cipher = createCipheriv('aes-256-gcm', this.key(salt, 2), iv);
     cipher.setAAD(AAD);
     const data = Buffer.concat([cipher.update(JSON.stringify(credential), 'utf8'), cipher.final()]);
     const blob: SealedBlob = {
-      v: 1,
+      v: 2,
       salt: salt.toString('base64'),
       iv: iv.toString('base64'),
       tag: cipher.getAuthTag().toString('base64'),
@@ -92,13 +93,15 @@ export class CredentialStore {
     if (!blob) return undefined;
     const decipher = createDecipheriv(
       'aes-256-gcm',
-      this.key(Buffer.from(blob.salt, 'base64')),
+      this.key(Buffer.from(blob.salt, 'base64'), blob.v === 1 ? 1 : 2),
       Buffer.from(blob.iv, 'base64'),
     );
     decipher.setAAD(AAD);
     decipher.setAuthTag(Buffer.from(blob.tag, 'base64'));
     const plain = Buffer.concat([decipher.update(Buffer.from(blob.data, 'base64')), decipher.final()]);
-    return JSON.parse(plain.toString('utf8')) as DeviceCredential;
+    const credential = JSON.parse(plain.toString('utf8')) as DeviceCredential;
+    if (blob.v === 1) this.save(credential);
+    return credential;
   }
 
   clear(): void {

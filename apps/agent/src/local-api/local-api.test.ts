@@ -147,6 +147,34 @@ function call(
 const tok = () => ({ 'x-agent-token': api.token });
 
 describe('local API security', () => {
+  it('diagnostics are off unless enabled; when on, /health shows them and only the token resets them', async () => {
+    expect((await call('GET', '/health')).json().diagnostics).toBeUndefined();
+    expect((await call('POST', '/diagnostics/reset', tok(), {})).status).toBe(404);
+    let resets = 0;
+    const diag = new LocalApi({
+      backend: backendStub(new ServerApi({ baseUrl: backendUrl })),
+      port: 0,
+      agentVersion: 'test',
+      protocolVersion: 1,
+      diagnostics: { snapshot: () => ({ outboxBacklog: 3 }), reset: () => void resets++ },
+    });
+    const diagPort = await diag.listen();
+    try {
+      const post = (headers: Record<string, string>) =>
+        fetch(`http://127.0.0.1:${diagPort}/diagnostics/reset`, { method: 'POST', headers });
+      const health = (await (await fetch(`http://127.0.0.1:${diagPort}/health`)).json()) as Record<
+        string,
+        unknown
+      >;
+      expect(health.diagnostics).toEqual({ outboxBacklog: 3 });
+      expect((await post({})).status).toBe(401);
+      expect((await post({ 'x-agent-token': diag.token })).status).toBe(200);
+      expect(resets).toBe(1);
+    } finally {
+      await diag.close();
+    }
+  });
+
   it('serves /health without a token but refuses a wrong Host (DNS rebinding)', async () => {
     expect((await call('GET', '/health')).json()).toMatchObject({ ok: true, protocolVersion: 1 });
     expect((await call('GET', '/health', { host: `localhost:${port}` })).status).toBe(200);

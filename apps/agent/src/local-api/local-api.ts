@@ -73,6 +73,8 @@ export interface LocalApiOptions {
   agentVersion: string;
   protocolVersion: number;
   log?: (msg: string) => void;
+  /** Opt-in diagnostics: shown in `GET /health`, reset by `POST /diagnostics/reset` (token). */
+  diagnostics?: { snapshot(): object; reset(): void };
 }
 
 const MAX_BODY = 16 * 1024;
@@ -175,11 +177,18 @@ export class LocalApi {
         ok: true,
         agentVersion: this.o.agentVersion,
         protocolVersion: this.o.protocolVersion,
+        ...(this.o.diagnostics ? { diagnostics: this.o.diagnostics.snapshot() } : {}),
       });
     }
     if (method === 'GET' && path === '/favicon.ico') {
       res.writeHead(204).end();
       return;
+    }
+    if (method === 'POST' && path === '/diagnostics/reset' && this.o.diagnostics) {
+      if (!this.checkToken(req))
+        return this.sendError(res, 401, 'UNAUTHENTICATED', 'Missing or wrong agent token');
+      this.o.diagnostics.reset();
+      return this.sendJson(res, 200, { ok: true });
     }
     const known = ROUTES.has(`${method} ${path}`);
     if (!known) {

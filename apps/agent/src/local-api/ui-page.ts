@@ -24,7 +24,8 @@ export const uiStrings = {
     timeLeft: 'Tiempo restante',
     cost: 'Consumo',
     balance: 'Saldo',
-    extend: 'Extender',
+    extend: 'Extender sesión',
+    request: 'Pedir a caja',
     extendSent: 'Solicitud enviada a caja.',
     minutes: 'min',
     shop: 'Tienda',
@@ -60,7 +61,8 @@ export const uiStrings = {
     timeLeft: 'Time left',
     cost: 'Usage',
     balance: 'Balance',
-    extend: 'Extend',
+    extend: 'Extend session',
+    request: 'Ask the counter',
     extendSent: 'Request sent to the counter.',
     minutes: 'min',
     shop: 'Shop',
@@ -100,7 +102,8 @@ button{margin-top:1rem;width:100%;padding:.7rem;border:0;border-radius:8px;backg
 button.secondary{background:#26304f}button.danger{background:#7f1d1d}button:disabled{opacity:.5}
 .err{color:#fca5a5;min-height:1.2em;font-size:.9rem;margin-top:.5rem}.ok{color:#86efac}
 .notice{font-size:1.2rem;color:#fcd34d;text-align:center;max-width:36rem}
-#overlay{max-width:420px;margin:0 0 0 auto;padding:1rem}
+#overlay{max-width:420px;margin:0 0 0 auto;padding:3rem 1rem 1rem}
+.where{margin:-.5rem 0 0;font-size:1.1rem;color:#9fb0d8}.panel h3{margin:0 0 .6rem}
 .panel{background:#141b33ee;border:1px solid #26304f;border-radius:14px;padding:1rem;margin-bottom:1rem}
 .big{font-size:3rem;font-weight:300;font-variant-numeric:tabular-nums}
 .row{display:flex;justify-content:space-between;margin:.3rem 0}.muted{color:#9fb0d8}
@@ -128,8 +131,12 @@ const SCRIPT = String.raw`
       return j;
     });
   }
+  // Regional format per currency, as in the console: S/ 10.00 in Lima (es-419 alone prints "PEN 10.00").
+  const REGION = { PEN: 'es-PE', MXN: 'es-MX', COP: 'es-CO', ARS: 'es-AR', CLP: 'es-CL', USD: 'es-US', BOB: 'es-BO', UYU: 'es-UY', PYG: 'es-PY', GTQ: 'es-GT', CRC: 'es-CR', DOP: 'es-DO' };
   function money(minor) {
-    const f = new Intl.NumberFormat(locale === 'es' ? 'es-419' : 'en', { style: 'currency', currency: settings.currency });
+    // English too: a gamer in Lima reads S/ 2.50 whatever the UI language ("en-US" prints "PEN 2.50").
+    const tag = REGION[settings.currency] || (locale === 'es' ? 'es-419' : 'en-US');
+    const f = new Intl.NumberFormat(tag, { style: 'currency', currency: settings.currency, currencyDisplay: settings.currency === 'USD' && locale === 'es' ? 'symbol' : 'narrowSymbol' });
     const digits = f.resolvedOptions().maximumFractionDigits;
     return f.format(minor / Math.pow(10, digits));
   }
@@ -142,11 +149,15 @@ const SCRIPT = String.raw`
     document.querySelectorAll('[data-t]').forEach((el) => { el.textContent = t(el.dataset.t); });
     document.querySelectorAll('[data-ph]').forEach((el) => { el.placeholder = t(el.dataset.ph); });
     $('langBtn').textContent = locale === 'es' ? 'English' : 'Español';
+    for (const o of $('extendMin').options) o.textContent = o.value + ' ' + t('minutes');
+    $('where').textContent = [settings.lanCenterName, settings.pcName].filter(Boolean).join(' · ');
+    tick();
   }
-  function tick() { const d = new Date(); $('clock').textContent = d.toLocaleTimeString(locale === 'es' ? 'es-419' : 'en', { hour: '2-digit', minute: '2-digit' }); }
+  function tick() { const d = new Date(); $('clock').textContent = d.toLocaleTimeString(locale === 'es' ? 'es-419' : 'en', { hour: 'numeric', minute: '2-digit' }); }
   function renderShop() {
     const list = $('products'); list.textContent = '';
     const items = settings.shopProducts.filter((p) => p.available);
+    $('orderBtn').classList.toggle('hidden', !items.length);
     if (!items.length) { const p = document.createElement('div'); p.className = 'muted'; p.textContent = t('empty'); list.append(p); return; }
     for (const p of items) {
       const row = document.createElement('div'); row.className = 'product';
@@ -217,6 +228,7 @@ const BODY = `
 <div id="offline" class="banner off hidden" data-t="offline"></div>
 <main id="lock">
   <h1 data-t="title"></h1>
+  <p id="where" class="where"></p>
   <div id="clock" class="clock"></div>
   <p id="notice" class="notice" role="status"></p>
   <div id="forms" class="cards">
@@ -242,8 +254,8 @@ const BODY = `
   </div>
   <div class="panel">
     <label for="extendMin" data-t="extend"></label>
-    <select id="extendMin"><option>15</option><option selected>30</option><option>60</option><option>120</option></select>
-    <button id="extendBtn" type="button" data-t="extend"></button><div id="extendOut"></div>
+    <select id="extendMin"><option value="15">15</option><option value="30" selected>30</option><option value="60">60</option><option value="120">120</option></select>
+    <button id="extendBtn" type="button" data-t="request"></button><div id="extendOut"></div>
   </div>
   <div class="panel"><h3 data-t="shop"></h3><div id="products"></div>
     <button id="orderBtn" type="button" data-t="order"></button><div id="orderOut"></div></div>
