@@ -72,7 +72,21 @@ export class AgentGatewayRepository {
     return row;
   }
 
+  /** Which of these event ids this PC already had applied (one query per sync batch). */
+  async findEvents(pcId: string, eventIds: string[]): Promise<Set<string>> {
+    if (!eventIds.length) return new Set();
+    const rows = await this.db
+      .select({ eventId: agentEvents.eventId })
+      .from(agentEvents)
+      .where(and(eq(agentEvents.pcId, pcId), inArray(agentEvents.eventId, eventIds)));
+    return new Set(rows.map((r) => r.eventId));
+  }
+
   async insertEvent(values: typeof agentEvents.$inferInsert): Promise<void> {
-    await this.db.insert(agentEvents).values(values).onConflictDoNothing();
+    await this.insertEvents([values]);
+  }
+
+  async insertEvents(values: (typeof agentEvents.$inferInsert)[]): Promise<void> {
+    if (values.length) await this.db.insert(agentEvents).values(values).onConflictDoNothing();
   }
 }

@@ -22,6 +22,9 @@ const NIL_UUID = '00000000-0000-0000-0000-000000000000';
  * in the agent's seq order. Session ends carry the agent's intervals, which the server re-prices
  * with packages/billing, so time billed offline lands in the ledger exactly as if online.
  */
+/** Event types that change nothing on the server besides being recorded. */
+const PASSIVE_EVENTS = new Set<AgentEvent['type']>(['heartbeat', 'session.progress', 'guard.killed', 'agent.notice']);
+
 @Injectable()
 export class AgentSyncService implements OnModuleInit {
   private readonly logger = new Logger('AgentSync');
@@ -46,12 +49,52 @@ export class AgentSyncService implements OnModuleInit {
       return { batchId: batchId.success ? batchId.data : NIL_UUID, serverNowMs: Date.now(), results: [] };
     }
     await this.presence.seen(ctx.pcId);
+    const ids = request.data.events.flatMap((e) => {
+      const id = uuidSchema.safeParse((e as { eventId?: unknown } | null)?.eventId);
+      return id.success ? [id.data] : [];
+    });
+    const seen = await this.repo.findEvents(ctx.pcId, ids);
+    // Events without side effects are recorded in one multi-row insert, flushed before any event
+    // that changes state (order kept) and before the ack.
+    const pending: { ack: EventAck; row: Parameters<AgentGatewayRepository['insertEvents']>[0][number] }[] = [];
     const results: EventAck[] = [];
+    const flush = async (): Promise<boolean> => {
+      if (!pending.length) return true;
+      const batch = pending.splice(0);
+      try {
+        await this.repo.insertEvents(batch.map((p) => p.row));
+        return true;
+      } catch (error) {
+        this.logger.warn(`recording ${batch.length} events from ${ctx.pcId} failed: ${(error as Error).message}`);
+        for (const p of batch) Object.assign(p.ack, { ok: false, code: 'INTERNAL_ERROR', retryable: true });
+        return false;
+      }
+    };
     for (const rawEvent of request.data.events) {
+      const parsed = agentEventSchema.safeParse(rawEvent);
+      if (parsed.success && seen.has(parsed.data.eventId)) {
+        results.push({ eventId: parsed.data.eventId, ok: true, duplicate: true });
+        continue;
+      }
+      if (parsed.success && PASSIVE_EVENTS.has(parsed.data.type)) {
+        const ack: EventAck = { eventId: parsed.data.eventId, ok: true };
+        results.push(ack);
+        seen.add(parsed.data.eventId);
+        if (parsed.data.type !== 'heartbeat') {
+          pending.push({ ack, row: { pcId: ctx.pcId, eventId: parsed.data.eventId, type: parsed.data.type, payload: parsed.data, result: {} } });
+        }
+        continue;
+      }
+      if (!(await flush())) break;
       const ack = await this.applyOne(ctx, rawEvent);
       if (ack) results.push(ack);
+      if (parsed.success) seen.add(parsed.data.eventId);
       // Keep the agent's order: after a retryable failure, later events wait for the next try.
       if (ack && !ack.ok && ack.retryable) break;
+    }
+    if (!(await flush())) {
+      const firstFailed = results.findIndex((r) => !r.ok && r.retryable);
+      if (firstFailed >= 0) results.splice(firstFailed + 1);
     }
     return { batchId: request.data.batchId, serverNowMs: Date.now(), results };
   }
