@@ -97,6 +97,23 @@ export function toErrorResponse(
   return { status: 500, body: errorBody('INTERNAL_ERROR', lang, { requestId }), unexpected: true };
 }
 
+/**
+ * What may be logged of an unexpected error: type, code and the first line of the message. Query
+ * errors carry their SQL parameters (names, password hashes…), which must never reach the logs.
+ */
+export function redact(error: unknown): { type: string; code?: string; message: string; cause?: string; stack?: string } {
+  const e = error as { name?: string; code?: string; message?: string; cause?: unknown; stack?: string } | null;
+  const firstLine = (text: string | undefined) => (text ?? '').split('\n')[0]!.replace(/params:.*$/s, '').slice(0, 300);
+  const cause = e?.cause as { message?: string; code?: string } | undefined;
+  return {
+    type: e?.name ?? typeof error,
+    ...(e?.code ? { code: e.code } : cause?.code ? { code: cause.code } : {}),
+    message: /^Failed query/.test(e?.message ?? '') ? 'database query failed' : firstLine(e?.message),
+    ...(cause?.message ? { cause: firstLine(cause.message) } : {}),
+    ...(e?.stack ? { stack: e.stack.split('\n').filter((l) => /^\s+at /.test(l)).slice(0, 5).join('\n') } : {}),
+  };
+}
+
 @Catch()
 export class AllErrorsFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
@@ -104,7 +121,7 @@ export class AllErrorsFilter implements ExceptionFilter {
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
     const { status, body, unexpected } = toErrorResponse(exception, request);
-    if (unexpected) request.log.error({ err: exception }, 'unhandled error');
+    if (unexpected) request.log.error({ err: redact(exception) }, 'unhandled error');
     void reply.status(status).header('content-type', 'application/json; charset=utf-8').send(body);
   }
 }

@@ -37,7 +37,23 @@ function specOf(ctx: ExecutionContext): RouteSpec {
   return spec;
 }
 
+/** Paths of strings holding a NUL character: PostgreSQL text cannot store it. */
+function nulPaths(value: unknown, path: string[] = [], out: string[] = []): string[] {
+  if (typeof value === 'string') {
+    if (value.includes('\u0000')) out.push(path.join('.') || '(root)');
+  } else if (Array.isArray(value)) {
+    value.forEach((v, i) => nulPaths(v, [...path, String(i)], out));
+  } else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) nulPaths(v, [...path, k], out);
+  }
+  return out;
+}
+
 function parseWith(schema: z.ZodType | undefined, value: unknown, where: string): unknown {
+  const bad = nulPaths(value);
+  if (bad.length) {
+    throw new AppError('VALIDATION_FAILED', { in: where }, bad.map((path) => ({ path, code: 'invalid_characters', message: 'NUL characters are not allowed' })));
+  }
   if (!schema) return value;
   const result = schema.safeParse(value ?? {});
   if (!result.success) {

@@ -90,3 +90,21 @@ describe('bad input gets 400 with the offending fields, in es and en', () => {
     expect(res.body.error.code).toBe('NOT_FOUND');
   });
 });
+
+describe('hostile text', () => {
+  it('NUL characters anywhere are a 400 naming the field, never a 500, and nothing is written', async () => {
+    const org = await newOrg(app);
+    const body = await app.request('POST', '/api/v1/customers', { token: org.managerToken, body: { name: 'x\u0000y', username: 'nul-user', password: 'secret-pass-1' } });
+    expect(body.status).toBe(400);
+    expect(body.body.error.fields).toEqual([{ path: 'name', code: 'invalid_characters', message: 'NUL characters are not allowed' }]);
+    const nested = await app.request('PATCH', `/api/v1/lan-centers/${org.lanCenterId}`, { token: org.managerToken, body: { settings: { agent: { processBlockList: ['ok', 'b\u0000d'] } } } });
+    expect(nested.status).toBe(400);
+    expect(nested.body.error.fields[0].path).toBe('settings.agent.processBlockList.1');
+    const query = await app.request('GET', '/api/v1/customers?q=a%00b', { token: org.managerToken });
+    expect(query.status).toBe(400);
+    const login = await app.request('POST', '/api/v1/auth/login', { body: { login: 'a\u0000', password: 'x' } });
+    expect(login.status).toBe(400);
+    const list = await app.request('GET', '/api/v1/customers', { token: org.managerToken });
+    expect(list.body.items).toEqual([]);
+  });
+});
