@@ -253,20 +253,21 @@ describe('postpaid guests and pause', () => {
   });
 });
 
-describe('S6 (server side): an agent PC that never acknowledges', () => {
-  it('fails with PC_UNREACHABLE, the session is FAILED, nothing is charged and the PC is free again', async () => {
+describe('agent PCs that cannot answer', () => {
+  it('an unpaired PC is refused at once with PC_NOT_AVAILABLE; nothing is created or charged', async () => {
     const f = await floor();
     const pc = await newPc(app, f.org, f.zoneId, 'PC-04');
     const customer = await newCustomer(app, f.org);
     await recharge(app, f.org, f.cashier.token, customer.id, 5000);
+    const startedAt = Date.now();
     const res = await app.request('POST', '/api/v1/sessions', { token: f.cashier.token, headers: { 'idempotency-key': idem() }, body: { pcId: pc.id, customerId: customer.id } });
-    expect(res.status).toBe(504);
-    expect(res.body.error.code).toBe('PC_UNREACHABLE');
-    const [row] = await app.database.db.select().from(sessions).where(eq(sessions.pcId, pc.id));
-    expect(row).toMatchObject({ status: 'FAILED', totalCostMinor: 0, startedAt: null });
+    expect(res.status).toBe(409);
+    expect(res.body.error).toMatchObject({ code: 'PC_NOT_AVAILABLE', details: { reason: 'not_paired' } });
+    expect(Date.now() - startedAt).toBeLessThan(2000);
+    expect(await app.database.db.select().from(sessions).where(eq(sessions.pcId, pc.id))).toEqual([]);
     expect(await balanceOf(app, f.cashier.token, customer.id)).toBe(5000);
-    const again = await app.request('POST', '/api/v1/sessions', { token: f.cashier.token, headers: { 'idempotency-key': idem() }, body: { pcId: f.station.id, customerId: customer.id } });
-    expect(again.status).toBe(201);
+    const pcNow = await app.request('GET', `/api/v1/pcs/${pc.id}`, { token: f.cashier.token });
+    expect(pcNow.body.status).toBe('OFFLINE');
   });
 });
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { DB, type Db, type Tx } from '../db/database.js';
-import { customerPackages, lanCenters, pcs, sessionIntervals, sessions, users } from '../db/schema.js';
+import { customerPackages, deviceCredentials, lanCenters, pcs, sessionIntervals, sessions, users } from '../db/schema.js';
 import type { IntervalRow, SessionRow } from './session-pricing.js';
 
 @Injectable()
@@ -19,6 +19,15 @@ export class SessionsRepository {
       .innerJoin(lanCenters, eq(lanCenters.id, pcs.lanCenterId))
       .where(and(eq(pcs.organizationId, organizationId), eq(pcs.id, pcId), isNull(pcs.retiredAt)));
     return row;
+  }
+
+  async hasActiveCredential(tx: Tx, pcId: string): Promise<boolean> {
+    const rows = await tx
+      .select({ id: deviceCredentials.id })
+      .from(deviceCredentials)
+      .where(and(eq(deviceCredentials.pcId, pcId), isNull(deviceCredentials.revokedAt)))
+      .limit(1);
+    return rows.length > 0;
   }
 
   async customer(organizationId: string, userId: string, tx?: Tx) {

@@ -101,6 +101,9 @@ export class SessionsService {
     if (!found || !canReachLan(actor, found.pc.lanCenterId)) throw notFound('pc');
     const { pc, timezone } = found;
     if (pc.status === 'MAINTENANCE') throw new AppError('PC_NOT_AVAILABLE', { status: pc.status });
+    if (pc.requiresAgent && !(await this.repo.hasActiveCredential(tx, pc.id))) {
+      throw new AppError('PC_NOT_AVAILABLE', { reason: 'not_paired' });
+    }
     const nowMs = Date.now();
     const settings = lanCenterSettingsSchema.parse(found.lanSettings ?? {});
     const opening = openingState(settings.openingHours, timezone, nowMs);
@@ -190,7 +193,8 @@ export class SessionsService {
     }
     await this.repo.transaction(async (tx) => {
       const failed = await this.repo.transition(tx, session.id, ['PENDING'], { status: 'FAILED', endReason: 'pc_unreachable', endedAt: new Date() });
-      if (failed) await this.repo.setPcStatus(tx, session.pcId, 'AVAILABLE');
+      // it did not answer: show it as offline until its next heartbeat, not as free
+      if (failed) await this.repo.setPcStatus(tx, session.pcId, 'OFFLINE');
     });
     const failed = (await this.repo.findById(session.id))!;
     this.changed(failed);
