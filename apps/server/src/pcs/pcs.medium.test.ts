@@ -35,3 +35,17 @@ describe('PC remote commands', () => {
     expect(console.body.error.code).toBe('PC_NOT_AVAILABLE');
   });
 });
+
+describe('agentless stations', () => {
+  it('are available at once; switching a PC to agentless and back updates its status', async () => {
+    const org = await newOrg(app);
+    const zone = await newZone(app, org);
+    const station = await newConsole(app, org, zone.id);
+    expect((await app.request('GET', `/api/v1/pcs/${station.id}`, { token: org.managerToken })).body).toMatchObject({ status: 'AVAILABLE', requiresAgent: false });
+    const pc = await newPc(app, org, zone.id);
+    const toStation = await app.request('PATCH', `/api/v1/pcs/${pc.id}`, { token: org.managerToken, body: { requiresAgent: false } });
+    expect(toStation.body).toMatchObject({ status: 'AVAILABLE', requiresAgent: false });
+    const back = await app.request('PATCH', `/api/v1/pcs/${pc.id}`, { token: org.managerToken, body: { requiresAgent: true } });
+    expect(back.body).toMatchObject({ status: 'OFFLINE', requiresAgent: true });
+  });
+});

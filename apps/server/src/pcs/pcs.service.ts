@@ -157,6 +157,9 @@ export class PcsService {
     } else if (maintenance === false && pc.status === 'MAINTENANCE') {
       // Stations without an agent never send heartbeats: they are available as soon as they are out of maintenance.
       status = pc.lastHeartbeatAt || !pc.requiresAgent ? 'AVAILABLE' : 'OFFLINE';
+    } else if (input.requiresAgent !== undefined && input.requiresAgent !== pc.requiresAgent && !pc.session && pc.status !== 'MAINTENANCE') {
+      // switching between agent PC and agentless station: an agentless one is ready at once
+      status = input.requiresAgent ? 'OFFLINE' : 'AVAILABLE';
     }
     try {
       await this.repo.update(org.organizationId, id, { ...rest, ...(status ? { status } : {}) });

@@ -6,7 +6,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useLocale, useTranslations } from 'next-intl';
 import { useEffect, useState } from 'react';
 import { useForm } from 'react-hook-form';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { ErrorAlert } from '@/components/error-alert';
 import { Button } from '@/components/ui/button';
 import { Dialog } from '@/components/ui/dialog';
@@ -19,7 +19,7 @@ import { applyApiFieldErrors, useFieldErrorText } from '@/lib/forms';
 import { useLanCenter } from '@/lib/lan-center';
 import { keys, paths, usePcs, useZones } from '@/lib/org-api';
 
-const formSchema = createPcSchema.pick({ name: true, zoneId: true });
+const formSchema = createPcSchema.pick({ name: true, zoneId: true }).extend({ noAgent: z.boolean() });
 type Values = z.input<typeof formSchema>;
 
 /** Suggests the next free "PC-NN" name. */
@@ -59,13 +59,14 @@ export function PcDialog({
     setError(null);
     form.reset(
       pc
-        ? { name: pc.name, zoneId: pc.zoneId }
-        : { name: nextName(pcs.data ?? []), zoneId: zones.data?.[0]?.id ?? '' },
+        ? { name: pc.name, zoneId: pc.zoneId, noAgent: !pc.requiresAgent }
+        : { name: nextName(pcs.data ?? []), zoneId: zones.data?.[0]?.id ?? '', noAgent: false },
     );
   }, [open, pc, form, pcs.data, zones.data]);
 
-  const onSubmit = form.handleSubmit(async (values) => {
+  const onSubmit = form.handleSubmit(async ({ noAgent, ...fields }) => {
     if (!currentId) return;
+    const values = { ...fields, requiresAgent: !noAgent };
     setError(null);
     try {
       if (pc) await api(paths.pc(pc.id), { method: 'PATCH', body: values });
@@ -113,6 +114,13 @@ export function PcDialog({
             ))}
           </Select>
         </Field>
+        <label className="flex items-start gap-2 text-sm">
+          <input type="checkbox" className="mt-1 size-4" {...form.register('noAgent')} />
+          <span>
+            <span className="font-medium">{t('noAgent')}</span>
+            <span className="block text-muted-foreground">{t('noAgentHint')}</span>
+          </span>
+        </label>
       </form>
     </Dialog>
   );
