@@ -19,6 +19,7 @@ import { SignupController } from './organizations/signup.controller.js';
 import { LanCentersRepository } from './lan-centers/lan-centers.repository.js';
 import { LanCentersService } from './lan-centers/lan-centers.service.js';
 import { LanCentersController } from './lan-centers/lan-centers.controller.js';
+import { LanAccess } from './lan-centers/lan-access.service.js';
 import { ZonesRepository } from './zones/zones.repository.js';
 import { ZonesService } from './zones/zones.service.js';
 import { ZonesController } from './zones/zones.controller.js';
@@ -107,6 +108,7 @@ export class AppModule {
         SignupService,
         LanCentersRepository,
         LanCentersService,
+        LanAccess,
         ZonesRepository,
         ZonesService,
         PcsRepository,

@@ -46,6 +46,10 @@ describe('tenancy: another company’s rows by id are 404 and leak nothing', () 
     ['POST', `/api/v1/pcs/${bIds.pc}/pairing-code`],
     ['GET', `/api/v1/customers/${bIds.customer}`],
     ['PATCH', `/api/v1/customers/${bIds.customer}`, { name: 'Hacked' }],
+    ['GET', `/api/v1/lan-centers/${bIds.lan}/sessions`],
+    ['GET', `/api/v1/lan-centers/${bIds.lan}/shifts`],
+    ['POST', '/api/v1/shifts/open', { lanCenterId: bIds.lan, openingFloatMinor: 0 }],
+    ['GET', `/api/v1/transactions?lanCenterId=${bIds.lan}`],
     ['GET', `/api/v1/staff/${bIds.staff}`],
     ['PATCH', `/api/v1/staff/${bIds.staff}`, { name: 'Hacked' }],
   ];

@@ -24,6 +24,8 @@ import * as schema from '../db/schema.js';
 import { EventBus } from '../events/event-bus.js';
 import { IdempotencyService, canonical } from '../idempotency/idempotency.service.js';
 import { LedgerRepository } from './ledger.repository.js';
+import { LanAccess } from '../lan-centers/lan-access.service.js';
+import { LanCentersRepository } from '../lan-centers/lan-centers.repository.js';
 import { LedgerService } from './ledger.service.js';
 import { verifyLedger } from './ledger-verify.js';
 
@@ -304,7 +306,7 @@ function summary(m: Measured) {
 
 async function bench(target: Target, seconds: number): Promise<{ ours: ReturnType<typeof summary>; bare: ReturnType<typeof summary> }> {
   const fx = await seed(target.db);
-  const ledger = new LedgerService(new LedgerRepository(target.db), new IdempotencyService(target.db), new AuditService(target.db), new EventBus());
+  const ledger = new LedgerService(new LedgerRepository(target.db), new IdempotencyService(target.db), new AuditService(target.db), new EventBus(), new LanAccess(new LanCentersRepository(target.db)));
   let seq = 0;
   const rnd = () => Math.random();
   const nextOp = (): Op => ({

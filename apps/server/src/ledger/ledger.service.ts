@@ -10,13 +10,14 @@ import type {
 } from '@econtrol/contracts';
 import { AppError, notFound } from '../common/app-error.js';
 import type { Actor } from '../common/actor.js';
-import { canReachLan, orgOf } from '../common/tenancy.js';
+import { orgOf } from '../common/tenancy.js';
 import { decodeCursor, encodeCursor } from '../common/cursor.js';
 import type { Db, Tx } from '../db/database.js';
 import { AuditService } from '../audit/audit.service.js';
 import { EventBus } from '../events/event-bus.js';
 import { IdempotencyService, type Stored } from '../idempotency/idempotency.service.js';
 import { priceOf } from '../sessions/session-pricing.js';
+import { LanAccess } from '../lan-centers/lan-access.service.js';
 import { LedgerRepository, type AccountRow, type NewTransaction, type TransactionRow } from './ledger.repository.js';
 
 export interface MoneyResult {
@@ -58,6 +59,7 @@ export class LedgerService {
     @Inject(IdempotencyService) private readonly idempotency: IdempotencyService,
     @Inject(AuditService) private readonly audit: AuditService,
     @Inject(EventBus) private readonly events: EventBus,
+    @Inject(LanAccess) private readonly lanAccess: LanAccess,
   ) {}
 
   /** Cost of the sessions this account is running right now (not yet settled). */
@@ -82,8 +84,8 @@ export class LedgerService {
     return shift.id;
   }
 
-  private checkLan(actor: Actor, lanCenterId: string): void {
-    if (!canReachLan(actor, lanCenterId)) throw notFound('lan_center');
+  private checkLan(actor: Actor, lanCenterId: string): Promise<void> {
+    return this.lanAccess.assert(actor, lanCenterId);
   }
 
   /**
@@ -149,8 +151,8 @@ export class LedgerService {
     return result;
   }
 
-  recharge(actor: Actor, customerId: string, key: string, input: z.infer<typeof rechargeSchema>): Promise<Stored<MoneyResult>> {
-    this.checkLan(actor, input.lanCenterId);
+  async recharge(actor: Actor, customerId: string, key: string, input: z.infer<typeof rechargeSchema>): Promise<Stored<MoneyResult>> {
+    await this.checkLan(actor, input.lanCenterId);
     return this.moneyMove(actor, key, `recharge:${customerId}`, input, async (tx, organizationId) => {
       const shiftId = await this.shiftFor(tx, actor, input.lanCenterId);
       return this.post(tx, {
@@ -169,8 +171,8 @@ export class LedgerService {
     });
   }
 
-  charge(actor: Actor, customerId: string, key: string, input: z.infer<typeof chargeSchema>): Promise<Stored<MoneyResult>> {
-    this.checkLan(actor, input.lanCenterId);
+  async charge(actor: Actor, customerId: string, key: string, input: z.infer<typeof chargeSchema>): Promise<Stored<MoneyResult>> {
+    await this.checkLan(actor, input.lanCenterId);
     return this.moneyMove(actor, key, `charge:${customerId}`, input, (tx, organizationId) =>
       this.post(tx, {
         organizationId,
@@ -187,8 +189,8 @@ export class LedgerService {
     );
   }
 
-  adjust(actor: Actor, customerId: string, key: string, input: z.infer<typeof adjustmentSchema>): Promise<Stored<MoneyResult>> {
-    if (input.lanCenterId) this.checkLan(actor, input.lanCenterId);
+  async adjust(actor: Actor, customerId: string, key: string, input: z.infer<typeof adjustmentSchema>): Promise<Stored<MoneyResult>> {
+    if (input.lanCenterId) await this.checkLan(actor, input.lanCenterId);
     return this.moneyMove(actor, key, `adjust:${customerId}`, input, async (tx, organizationId) => {
       const result = await this.post(tx, {
         organizationId,
@@ -211,8 +213,8 @@ export class LedgerService {
   }
 
   /** Refunds never exceed what they refund (Σ refunds ≤ original), checked under the original's lock. */
-  refund(actor: Actor, transactionId: string, key: string, input: z.infer<typeof refundSchema>): Promise<Stored<MoneyResult>> {
-    this.checkLan(actor, input.lanCenterId);
+  async refund(actor: Actor, transactionId: string, key: string, input: z.infer<typeof refundSchema>): Promise<Stored<MoneyResult>> {
+    await this.checkLan(actor, input.lanCenterId);
     return this.moneyMove(actor, key, `refund:${transactionId}`, input, async (tx, organizationId) => {
       const original = await this.repo.findTransaction(organizationId, transactionId, tx);
       if (!original) throw notFound('transaction');
@@ -273,7 +275,7 @@ export class LedgerService {
 
   async list(actor: Actor, query: z.infer<typeof ledgerQuerySchema>): Promise<{ items: TransactionDto[]; nextCursor: string | null }> {
     const { organizationId } = orgOf(actor);
-    if (query.lanCenterId) this.checkLan(actor, query.lanCenterId);
+    if (query.lanCenterId) await this.checkLan(actor, query.lanCenterId);
     const rows = await this.repo.list({
       organizationId,
       ...(actor.role === 'MANAGER' ? {} : { lanCenterIds: actor.lanCenterIds }),

@@ -25,6 +25,7 @@ import { TariffsRepository } from '../tariffs/tariffs.repository.js';
 import { AGENT_PORT, type AgentPort } from './agent-port.js';
 import { openingState } from './opening-hours.js';
 import { type IntervalRow, type SessionRow, type TariffSnapshot, enginePackages, engineTariff, priceOf, snapshotOf } from './session-pricing.js';
+import { LanAccess } from '../lan-centers/lan-access.service.js';
 import { SessionsRepository } from './sessions.repository.js';
 
 const LIVE: SessionRow['status'][] = ['ACTIVE', 'PAUSED'];
@@ -74,6 +75,7 @@ export class SessionsService {
     @Inject(EventBus) private readonly events: EventBus,
     @Inject(AGENT_PORT) private readonly agents: AgentPort,
     @Inject(CONFIG) private readonly config: AppConfig,
+    @Inject(LanAccess) private readonly lanAccess: LanAccess,
   ) {}
 
   // ── start ─────────────────────────────────────────────────────────────────
@@ -469,7 +471,7 @@ export class SessionsService {
   /** A postpaid guest pays at the counter after the PC ended the session. */
   async settlePostpaid(actor: Actor, id: string, input: z.infer<typeof settleSessionSchema>): Promise<SessionDto> {
     const { organizationId } = orgOf(actor);
-    if (!canReachLan(actor, input.lanCenterId)) throw notFound('lan_center');
+    await this.lanAccess.assert(actor, input.lanCenterId);
     const row = await this.repo.transaction(async (tx) => {
       const session = await this.repo.find(organizationId, id, tx);
       if (!session || !canReachLan(actor, session.lanCenterId)) throw notFound('session');
@@ -523,7 +525,7 @@ export class SessionsService {
   }
 
   async list(actor: Actor, lanCenterId: string, status: SessionRow['status'] | undefined, limit: number): Promise<SessionDto[]> {
-    if (!canReachLan(actor, lanCenterId)) throw notFound('lan_center');
+    await this.lanAccess.assert(actor, lanCenterId);
     const rows = await this.repo.list(orgOf(actor).organizationId, lanCenterId, status, limit);
     const names = await this.repo.customerNames(rows.flatMap((r) => (r.userId ? [r.userId] : [])));
     return Promise.all(rows.map((r) => this.toDto(r, names)));

@@ -3,10 +3,11 @@ import type { ShiftDto, closeShiftSchema, openShiftSchema } from '@econtrol/cont
 import type { z } from 'zod';
 import { AppError, notFound } from '../common/app-error.js';
 import type { Actor } from '../common/actor.js';
-import { canReachLan, orgOf } from '../common/tenancy.js';
+import { orgOf } from '../common/tenancy.js';
 import type { Tx } from '../db/database.js';
 import { uniqueViolation } from '../db/errors.js';
 import { AuditService } from '../audit/audit.service.js';
+import { LanAccess } from '../lan-centers/lan-access.service.js';
 import { ShiftsRepository, type ShiftRow } from './shifts.repository.js';
 
 type Totals = ShiftDto['totals'];
@@ -16,6 +17,7 @@ export class ShiftsService {
   constructor(
     @Inject(ShiftsRepository) private readonly repo: ShiftsRepository,
     @Inject(AuditService) private readonly audit: AuditService,
+    @Inject(LanAccess) private readonly lanAccess: LanAccess,
   ) {}
 
   private async totals(shiftId: string, tx?: Tx): Promise<Totals> {
@@ -56,7 +58,7 @@ export class ShiftsService {
 
   async open(actor: Actor, input: z.infer<typeof openShiftSchema>): Promise<ShiftDto> {
     const { organizationId } = orgOf(actor);
-    if (!canReachLan(actor, input.lanCenterId)) throw notFound('lan_center');
+    await this.lanAccess.assert(actor, input.lanCenterId);
     let id: string;
     try {
       id = await this.repo.insert({ organizationId, lanCenterId: input.lanCenterId, cashierId: actor.userId, openingFloatMinor: input.openingFloatMinor });
@@ -84,7 +86,7 @@ export class ShiftsService {
   }
 
   async list(actor: Actor, lanCenterId: string, limit: number): Promise<ShiftDto[]> {
-    if (!canReachLan(actor, lanCenterId)) throw notFound('lan_center');
+    await this.lanAccess.assert(actor, lanCenterId);
     const rows = await this.repo.list(orgOf(actor).organizationId, lanCenterId, limit);
     return Promise.all(rows.filter((r) => this.visible(actor, r)).map((r) => this.toDto(r)));
   }

@@ -3,11 +3,12 @@ import type { z } from 'zod';
 import type { packageSaleSchema, sellPackageSchema } from '@econtrol/contracts';
 import { AppError, notFound } from '../common/app-error.js';
 import type { Actor } from '../common/actor.js';
-import { canReachLan, orgOf } from '../common/tenancy.js';
+import { orgOf } from '../common/tenancy.js';
 import { customerPackages } from '../db/schema.js';
 import { IdempotencyService, type Stored } from '../idempotency/idempotency.service.js';
 import { LedgerRepository } from '../ledger/ledger.repository.js';
 import { LedgerService, toTransaction } from '../ledger/ledger.service.js';
+import { LanAccess } from '../lan-centers/lan-access.service.js';
 import { TariffsRepository } from './tariffs.repository.js';
 
 type PackageSale = z.infer<typeof packageSaleSchema>;
@@ -20,11 +21,12 @@ export class PackageSalesService {
     @Inject(LedgerRepository) private readonly ledgerRepo: LedgerRepository,
     @Inject(LedgerService) private readonly ledger: LedgerService,
     @Inject(IdempotencyService) private readonly idempotency: IdempotencyService,
+    @Inject(LanAccess) private readonly lanAccess: LanAccess,
   ) {}
 
-  sell(actor: Actor, customerId: string, key: string, input: z.infer<typeof sellPackageSchema>): Promise<Stored<PackageSale>> {
+  async sell(actor: Actor, customerId: string, key: string, input: z.infer<typeof sellPackageSchema>): Promise<Stored<PackageSale>> {
     const { organizationId } = orgOf(actor);
-    if (!canReachLan(actor, input.lanCenterId)) throw notFound('lan_center');
+    await this.lanAccess.assert(actor, input.lanCenterId);
     return this.idempotency.run<PackageSale>(organizationId, key, `package:${customerId}`, input, async (tx) => {
       const pkg = await this.tariffs.findPackage(organizationId, input.packageId, tx);
       if (!pkg || !pkg.active) throw notFound('time_package');
