@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../testing/test-app.js';
-import { newCashier, newConsole, newOrg, newPc, newZone } from '../testing/factories.js';
+import { idem, newCashier, newConsole, newCustomer, newOrg, newPc, newZone, openShift, recharge, setTariff } from '../testing/factories.js';
 
 let app: TestApp;
 beforeAll(async () => {
@@ -47,5 +47,25 @@ describe('agentless stations', () => {
     expect(toStation.body).toMatchObject({ status: 'AVAILABLE', requiresAgent: false });
     const back = await app.request('PATCH', `/api/v1/pcs/${pc.id}`, { token: org.managerToken, body: { requiresAgent: true } });
     expect(back.body).toMatchObject({ status: 'OFFLINE', requiresAgent: true });
+  });
+});
+
+describe('floor tiles show when a balance-paid session runs out', () => {
+  it('hardEndAt = now + what the live balance still buys at the session’s rate', async () => {
+    const org = await newOrg(app);
+    const cashier = await newCashier(app, org);
+    const zone = await newZone(app, org);
+    await setTariff(app, org, zone.id, { ratePerHourMinor: 360_000, granularity: 'second', minimumChargeMinor: 0 }); // 1.00 per second
+    const station = await newConsole(app, org, zone.id);
+    await openShift(app, org, cashier.token);
+    const customer = await newCustomer(app, org);
+    await recharge(app, org, cashier.token, customer.id, 3000); // 30 seconds of play
+    const started = await app.request('POST', '/api/v1/sessions', { token: cashier.token, headers: { 'idempotency-key': idem() }, body: { pcId: station.id, customerId: customer.id } });
+    expect(started.status).toBe(201);
+    const pc = await app.request('GET', `/api/v1/pcs/${station.id}`, { token: cashier.token });
+    const endsInMs = Date.parse(pc.body.session.hardEndAt) - Date.parse(started.body.startedAt);
+    expect(endsInMs).toBeGreaterThanOrEqual(29_000);
+    expect(endsInMs).toBeLessThanOrEqual(31_000);
+    await app.request('POST', `/api/v1/sessions/${started.body.id}/end`, { token: cashier.token, body: {} });
   });
 });

@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { DB, type Db } from '../db/database.js';
-import { deviceCredentials, pairingCodes, pcs, sessionIntervals, sessions, users } from '../db/schema.js';
-import { type IntervalRow, type TariffSnapshot, priceOf } from '../sessions/session-pricing.js';
+import { timeAffordable } from '@econtrol/billing';
+import { accounts, deviceCredentials, organizations, pairingCodes, pcs, sessionIntervals, sessions, users } from '../db/schema.js';
+import { type IntervalRow, type TariffSnapshot, engineTariff, priceOf } from '../sessions/session-pricing.js';
 
 export type PcRow = typeof pcs.$inferSelect & {
   enrolled: boolean;
@@ -23,6 +24,25 @@ export type PcRow = typeof pcs.$inferSelect & {
 };
 
 /** Live price of a running session for the floor tile (same engine as the sessions API). */
+/**
+ * When a balance-paid session runs out of money at the current rates (the agent enforces the same
+ * limit): now + what the live balance still buys, never after its hard end. Null when unbounded.
+ */
+function balanceEnd(session: typeof sessions.$inferSelect, intervals: IntervalRow[], availableMinor: number | undefined, nowMs: number): Date | null {
+  const hard = session.hardEndAt;
+  if (availableMinor === undefined || session.status !== 'ACTIVE' || (session.kind !== 'MEMBER' && session.kind !== 'GUEST_PREPAID')) return hard;
+  const used = intervals.map((i) => ({ startMs: i.startedAt.getTime(), endMs: Math.max(i.startedAt.getTime(), Math.min(nowMs, i.endedAt?.getTime() ?? nowMs)) })).filter((i) => i.endMs > i.startMs);
+  const seconds = timeAffordable({
+    tariff: engineTariff(session.tariffSnapshot as TariffSnapshot),
+    member: session.kind === 'MEMBER',
+    fromMs: nowMs,
+    balanceMinor: Math.max(0, availableMinor),
+    alreadyUsedIntervals: used,
+  });
+  const end = new Date(nowMs + seconds * 1000);
+  return hard && hard < end ? hard : end;
+}
+
 function livePrice(session: typeof sessions.$inferSelect, intervals: IntervalRow[], nowMs: number) {
   const quote = priceOf(session, intervals, nowMs);
   const open = session.status === 'ACTIVE' && intervals.some((i) => i.endedAt === null);
@@ -68,6 +88,20 @@ export class PcsRepository {
     for (const i of intervals) intervalsBySession.set(i.sessionId, [...(intervalsBySession.get(i.sessionId) ?? []), i]);
     const byPc = new Map(live.map((l) => [l.session.pcId, l]));
     const now = Date.now();
+    const accountIds = [...new Set(live.flatMap((l) => (l.session.accountId ? [l.session.accountId] : [])))];
+    const balances = accountIds.length
+      ? await this.db
+          .select({ id: accounts.id, balance: accounts.balanceMinor, credit: organizations.creditLimitMinor })
+          .from(accounts)
+          .innerJoin(organizations, eq(organizations.id, accounts.organizationId))
+          .where(inArray(accounts.id, accountIds))
+      : [];
+    // live balance = balance − what its running sessions consumed + credit limit
+    const available = new Map(balances.map((b) => [b.id, b.balance + b.credit]));
+    for (const l of live) {
+      const id = l.session.accountId;
+      if (id && available.has(id)) available.set(id, available.get(id)! - priceOf(l.session, intervalsBySession.get(l.session.id) ?? [], now).amountMinor);
+    }
     return rows.map((row) => {
       const l = byPc.get(row.id);
       const s = l?.session;
@@ -84,7 +118,7 @@ export class PcsRepository {
               kind: s.kind,
               ...livePrice(s, intervalsBySession.get(s.id) ?? [], now),
               costAt: new Date(now),
-              hardEndAt: s.hardEndAt,
+              hardEndAt: balanceEnd(s, intervalsBySession.get(s.id) ?? [], s.accountId ? available.get(s.accountId) : undefined, now),
             }
           : null,
       };
