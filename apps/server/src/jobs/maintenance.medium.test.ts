@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
-import { agentEvents, idempotencyKeys, pcs, sessions, transactions } from '../db/schema.js';
+import { agentEvents, deviceCredentials, idempotencyKeys, pcs, sessions, transactions } from '../db/schema.js';
 import { startTestApp, type TestApp } from '../testing/test-app.js';
 import { idem, newCustomer, newOrg, newPc, newZone, openShift, recharge, setTariff } from '../testing/factories.js';
 import { MaintenanceJobs, PENDING_GRACE_MS } from './maintenance.jobs.js';
@@ -27,6 +27,8 @@ describe('maintenance jobs', () => {
     const zone = await newZone(app, org);
     await setTariff(app, org, zone.id, { ratePerHourMinor: 360_000, granularity: 'second', minimumChargeMinor: 0 });
     const pc = await newPc(app, org, zone.id);
+    // paired (a device credential exists) but its agent never connects
+    await app.database.db.insert(deviceCredentials).values({ organizationId: org.organizationId, pcId: pc.id, secretHash: 'unused' });
     await openShift(app, org, org.managerToken);
     const customer = await newCustomer(app, org);
     await recharge(app, org, org.managerToken, customer.id, 10_000);
