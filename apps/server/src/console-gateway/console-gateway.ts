@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import type { Namespace, Server, Socket } from 'socket.io';
 import { CONSOLE_SOCKET_NAMESPACE, floorSubscribeSchema } from '@econtrol/contracts';
 import { AppError } from '../common/app-error.js';
@@ -31,6 +31,7 @@ const managersRoom = (id: string) => `org:${id}:managers`;
  */
 @Injectable()
 export class ConsoleGateway implements OnModuleDestroy {
+  private readonly logger = new Logger('ConsoleGateway');
   private nsp: Namespace | null = null;
   private readonly unsubscribers: (() => void)[] = [];
 
@@ -58,7 +59,12 @@ export class ConsoleGateway implements OnModuleDestroy {
     this.nsp = nsp;
 
     this.unsubscribers.push(
-      this.events.on('pc.updated', ({ organizationId, lanCenterId, pcId }) => void this.pushPc(organizationId, lanCenterId, pcId)),
+      this.events.on('pc.updated', ({ organizationId, lanCenterId, pcId }) => {
+        this.pushPc(organizationId, lanCenterId, pcId).catch((error: unknown) => {
+          // e.g. the app is shutting down; a browser refetches the floor when it reconnects
+          this.logger.warn(`floor update for ${pcId} not sent: ${(error as Error).message}`);
+        });
+      }),
       this.events.on('balance.changed', ({ organizationId, userId, balanceMinor }) => {
         nsp.to(orgRoom(organizationId)).emit('balance.changed', { customerId: userId, balanceMinor });
       }),
@@ -116,6 +122,7 @@ export class ConsoleGateway implements OnModuleDestroy {
   private async pushPc(organizationId: string, lanCenterId: string, pcId: string): Promise<void> {
     if (!this.nsp) return;
     const row = await this.pcs.find(organizationId, pcId);
+    if (!this.nsp) return; // closed while reading
     const room = this.nsp.to(lanRoom(lanCenterId));
     if (row) room.emit('pc.updated', toPc(row));
     else room.emit('pc.removed', { id: pcId });
