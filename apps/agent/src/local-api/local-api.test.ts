@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { AgentLoginRequest } from '@econtrol/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ServerApi, ServerApiError } from '../connection/server-api.js';
+import { LOCKED_STATUS } from '../session/session-manager.js';
 import { LocalApi, type ActionResult, type LocalApiBackend } from './local-api.js';
 
 const PRODUCT = '00000000-0000-4000-8000-0000000000aa';
@@ -18,21 +19,7 @@ let port = 0;
 let active = false;
 const backendStub = (gateway: ServerApi): LocalApiBackend => ({
   status: () => ({
-    session: {
-      phase: active ? 'in_session' : 'locked',
-      sessionId: active ? SESSION : null,
-      customerId: null,
-      customerName: null,
-      member: false,
-      postpaid: false,
-      free: false,
-      usedSeconds: 0,
-      costMinor: 0,
-      balanceLeftMinor: null,
-      timeLeftSeconds: null,
-      endReason: null,
-      warning: null,
-    },
+    session: { ...LOCKED_STATUS, phase: active ? 'in_session' : 'locked', sessionId: active ? SESSION : null },
     connection: 'online',
     locked: !active,
     lockMessage: null,

@@ -74,6 +74,23 @@ export interface SessionStatusView {
   warning: 5 | 1 | null;
 }
 
+/** What the overlay sees when no session runs. */
+export const LOCKED_STATUS: Readonly<SessionStatusView> = Object.freeze({
+  phase: 'locked',
+  sessionId: null,
+  customerId: null,
+  customerName: null,
+  member: false,
+  postpaid: false,
+  free: false,
+  usedSeconds: 0,
+  costMinor: 0,
+  balanceLeftMinor: null,
+  timeLeftSeconds: null,
+  endReason: null,
+  warning: null,
+});
+
 export type SessionNotice =
   | { kind: 'warning'; minutes: 5 | 1; sessionId: string }
   | { kind: 'started'; sessionId: string }
@@ -380,23 +397,7 @@ export class SessionManager {
 
   status(): SessionStatusView {
     const s = this.state;
-    if (!s) {
-      return {
-        phase: 'locked',
-        sessionId: null,
-        customerId: null,
-        customerName: null,
-        member: false,
-        postpaid: false,
-        free: false,
-        usedSeconds: 0,
-        costMinor: 0,
-        balanceLeftMinor: null,
-        timeLeftSeconds: null,
-        endReason: null,
-        warning: null,
-      };
-    }
+    if (!s) return { ...LOCKED_STATUS };
     const q = this.quoteNow();
     const left = this.resuming ? null : this.timeLeftSeconds();
     return {

@@ -21,36 +21,38 @@ export class MaintenanceRepository {
   }
 
   /** Deletes completed idempotency records created before `cutoff`, in batches; returns the count. */
-  async pruneIdempotencyKeys(cutoff: Date): Promise<number> {
-    let total = 0;
-    for (;;) {
-      const deleted = await this.db.execute<{ n: number }>(sql`
+  pruneIdempotencyKeys(cutoff: Date): Promise<number> {
+    return this.inBatches(() =>
+      this.db.execute<{ n: number }>(sql`
         with doomed as (
           select organization_id, key from ${idempotencyKeys}
           where ${idempotencyKeys.createdAt} < ${cutoff} limit ${BATCH}
         )
         delete from ${idempotencyKeys} k using doomed d
         where k.organization_id = d.organization_id and k.key = d.key
-        returning 1 as n`);
-      const n = rowCount(deleted);
-      total += n;
-      if (n < BATCH) return total;
-    }
+        returning 1 as n`),
+    );
   }
 
   /** Deletes applied agent events received before `cutoff` (their ids only dedupe retries). */
-  async pruneAgentEvents(cutoff: Date): Promise<number> {
-    let total = 0;
-    for (;;) {
-      const deleted = await this.db.execute<{ n: number }>(sql`
+  pruneAgentEvents(cutoff: Date): Promise<number> {
+    return this.inBatches(() =>
+      this.db.execute<{ n: number }>(sql`
         with doomed as (
           select pc_id, event_id from ${agentEvents}
           where ${agentEvents.receivedAt} < ${cutoff} limit ${BATCH}
         )
         delete from ${agentEvents} e using doomed d
         where e.pc_id = d.pc_id and e.event_id = d.event_id
-        returning 1 as n`);
-      const n = rowCount(deleted);
+        returning 1 as n`),
+    );
+  }
+
+  /** Repeats a batch delete until a batch comes back short; returns the total deleted. */
+  private async inBatches(deleteBatch: () => Promise<unknown>): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const n = rowCount(await deleteBatch());
       total += n;
       if (n < BATCH) return total;
     }
