@@ -23,6 +23,11 @@ export function canonical(value: unknown): string {
   return JSON.stringify(value ?? null);
 }
 
+/** What a key remembers of its request: a replay with a different one is refused. */
+export function requestHashOf(scope: string, request: unknown): string {
+  return createHash('sha256').update(`${scope}\n${canonical(request)}`).digest('hex');
+}
+
 /** Parses the Idempotency-Key header: required and well-formed on money-moving routes. */
 export function requireIdempotencyKey(header: string | string[] | undefined): string {
   const raw = Array.isArray(header) ? header[0] : header;
@@ -44,7 +49,7 @@ export class IdempotencyService {
   constructor(@Inject(DB) private readonly db: Db) {}
 
   async run<T>(organizationId: string, key: string, scope: string, request: unknown, work: (tx: Tx) => Promise<{ status: number; body: T }>): Promise<Stored<T>> {
-    const requestHash = createHash('sha256').update(`${scope}\n${canonical(request)}`).digest('hex');
+    const requestHash = requestHashOf(scope, request);
     // No look-up before the transaction: the key insert below is the check (a completed key
     // conflicts at once and is replayed; an in-flight one makes us wait for its outcome).
     return this.db.transaction(async (tx) => {

@@ -248,6 +248,7 @@ async function runBare(bare: Bare, template: Template, fx: Fixture, op: Op): Pro
   const outside = template.statements.filter((s) => !s.inTx);
   const inside = template.statements.filter((s) => s.inTx && !/^(begin|commit|rollback)$/i.test(s.text.trim()));
   for (const s of outside) await bare.query(s.text, fill(s.params));
+  if (!inside.length) return; // the one-statement path: no explicit transaction
   await bare.transaction(async (query) => {
     for (const s of inside) {
       const result = await query(s.text, fill(s.params));

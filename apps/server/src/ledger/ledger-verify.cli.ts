@@ -10,7 +10,7 @@ async function main(): Promise<void> {
     const report = await verifyLedger(database.db);
     console.log(`ledger:verify — ${report.accounts} accounts, ${report.transactions} transactions, ${report.sessions} settled sessions`);
     for (const m of report.mismatches) {
-      console.log(`  ✗ ${m.kind} ${m.id}: expected ${m.expected}, found ${m.actual}${m.detail ? ` (${m.detail})` : ''}`);
+      console.log(m.kind === 'reference' ? `  ✗ reference ${m.id}: ${m.detail}` : `  ✗ ${m.kind} ${m.id}: expected ${m.expected}, found ${m.actual}${m.detail ? ` (${m.detail})` : ''}`);
     }
     console.log(report.mismatches.length === 0 ? '✓ no mismatches: 0 cents of drift' : `✗ ${report.mismatches.length} mismatches`);
     process.exitCode = report.mismatches.length === 0 ? 0 : 1;

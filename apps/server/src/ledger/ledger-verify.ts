@@ -1,10 +1,10 @@
 import { and, eq, inArray, isNotNull, sql } from 'drizzle-orm';
-import type { Db } from '../db/database.js';
+import { rowsOf, type Db } from '../db/database.js';
 import { accounts, sessionIntervals, sessions, transactions } from '../db/schema.js';
 import { priceOf } from '../sessions/session-pricing.js';
 
 export interface Mismatch {
-  kind: 'balance' | 'session_cost' | 'session_payment';
+  kind: 'balance' | 'session_cost' | 'session_payment' | 'reference' | 'live_sessions';
   id: string;
   expected: number;
   actual: number;
@@ -19,8 +19,9 @@ export interface VerifyReport {
 }
 
 /**
- * Recomputes every balance from its ledger rows and every settled session's cost from the engine.
- * Runs in pages so it works on large ledgers.
+ * Recomputes every balance from its ledger rows and every settled session's cost from the engine,
+ * checks every ledger row's references (some carry no foreign key, see the schema) and each
+ * account's live-session counter. Runs in pages so it works on large ledgers.
  */
 export async function verifyLedger(db: Db, organizationId?: string): Promise<VerifyReport> {
   const mismatches: Mismatch[] = [];
@@ -37,6 +38,35 @@ export async function verifyLedger(db: Db, organizationId?: string): Promise<Ver
     .groupBy(accounts.id, accounts.balanceMinor);
   for (const row of balances) {
     if (row.balance !== row.sum) mismatches.push({ kind: 'balance', id: row.id, expected: row.sum, actual: row.balance });
+  }
+  const counters = rowsOf<{ id: string; counted: number; live: number }>(await db.execute(sql`
+    select a.id, a.live_sessions as counted, (select count(*) from sessions s where s.account_id = a.id and s.status in ('ACTIVE', 'PAUSED'))::int as live
+    from accounts a
+    where (${organizationId ?? null}::uuid is null or a.organization_id = ${organizationId ?? null}::uuid)
+      and a.live_sessions <> (select count(*) from sessions s where s.account_id = a.id and s.status in ('ACTIVE', 'PAUSED'))`));
+  for (const row of counters) {
+    mismatches.push({ kind: 'live_sessions', id: row.id, expected: Number(row.live), actual: Number(row.counted) });
+  }
+  const dangling = rowsOf<{ id: string; problem: string }>(await db.execute(sql`
+    select t.id, case
+      when o.id is null then 'organization'
+      when t.account_id is not null and a.organization_id <> t.organization_id then 'account'
+      when t.lan_center_id is not null and (l.id is null or l.organization_id <> t.organization_id) then 'lan_center'
+      when t.shift_id is not null and (sh.id is null or sh.organization_id <> t.organization_id) then 'shift'
+      when t.actor_id is not null and u.id is null then 'actor' end as problem
+    from transactions t
+    left join organizations o on o.id = t.organization_id
+    left join accounts a on a.id = t.account_id
+    left join lan_centers l on l.id = t.lan_center_id
+    left join cashier_shifts sh on sh.id = t.shift_id
+    left join users u on u.id = t.actor_id
+    where (${organizationId ?? null}::uuid is null or t.organization_id = ${organizationId ?? null}::uuid)
+      and (o.id is null or (t.account_id is not null and a.organization_id <> t.organization_id)
+        or (t.lan_center_id is not null and (l.id is null or l.organization_id <> t.organization_id))
+        or (t.shift_id is not null and (sh.id is null or sh.organization_id <> t.organization_id))
+        or (t.actor_id is not null and u.id is null))`));
+  for (const row of dangling) {
+    mismatches.push({ kind: 'reference', id: row.id, expected: 1, actual: 0, detail: `${row.problem} does not resolve (or belongs to another organization)` });
   }
   const [{ count: txCount } = { count: 0 }] = await db
     .select({ count: sql<number>`count(*)`.mapWith(Number) })

@@ -1,11 +1,30 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { and, desc, eq, getTableColumns, gte, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
-import { DB, type Db, type Tx } from '../db/database.js';
+import { DB, rowsOf, type Db, type Tx } from '../db/database.js';
 import { accounts, cashierShifts, customerPackages, organizations, sessionIntervals, sessions, timePackages, transactions, users } from '../db/schema.js';
 
 export type TransactionRow = typeof transactions.$inferSelect;
 export type AccountRow = typeof accounts.$inferSelect;
 export type NewTransaction = typeof transactions.$inferInsert;
+
+export interface QuickMove {
+  organizationId: string;
+  lanCenterId: string;
+  userId: string;
+  actorId: string;
+  type: TransactionRow['type'];
+  paymentMethod: TransactionRow['paymentMethod'];
+  /** Signed: > 0 credits the balance, < 0 spends it. */
+  amountMinor: number;
+  tenderedMinor: number;
+  reason: string | null;
+  reference: string | null;
+  /** The actor's open shift is required and recorded (counter money). */
+  withShift: boolean;
+  key: string;
+  scope: string;
+  requestHash: string;
+}
 
 export interface LedgerFilter {
   organizationId: string;
@@ -103,6 +122,60 @@ export class LedgerRepository {
       .where(and(eq(accounts.id, accountId), sql`${accounts.balanceMinor} + ${delta} >= ${floor}`))
       .returning({ balance: accounts.balanceMinor });
     return rows[0]?.balance ?? null;
+  }
+
+  /**
+   * The common money move in ONE statement (no explicit transaction): takes the account's row lock
+   * through its update, writes the ledger row and stores the response under the Idempotency-Key.
+   * Applies only to an idle account (no live session: `live_sessions` is on the locked row, so a
+   * session started while this waited is seen), a fresh key, a floor that holds and, when asked,
+   * the actor's open shift. Anything else returns null and moves nothing: the caller takes the
+   * careful path. A concurrent duplicate key fails the whole statement with a unique violation.
+   */
+  async quickMove(move: QuickMove): Promise<Record<string, unknown> | null> {
+    const { organizationId: org, key } = move;
+    const shift = move.withShift
+      ? sql`select id from cashier_shifts where organization_id = ${org}::uuid and cashier_id = ${move.actorId}::uuid and lan_center_id = ${move.lanCenterId}::uuid and status = 'OPEN'`
+      : sql`select null::uuid as id`;
+    const [row] = rowsOf<{ body: Record<string, unknown> }>(await this.db.execute(sql`
+      with acct as (
+        select a.id, o.credit_limit_minor as credit_limit
+        from accounts a join organizations o on o.id = a.organization_id
+        where a.organization_id = ${org}::uuid and a.user_id = ${move.userId}::uuid
+          and not exists (select 1 from idempotency_keys k where k.organization_id = ${org}::uuid and k.key = ${key})
+      ), shift as (${shift}
+      ), moved as (
+        update accounts a set balance_minor = a.balance_minor + ${move.amountMinor}::bigint, updated_at = now()
+        from acct, shift
+        where a.id = acct.id and a.live_sessions = 0
+          and (${move.amountMinor}::bigint >= 0 or a.balance_minor + ${move.amountMinor}::bigint >= -acct.credit_limit)
+        returning a.id, a.balance_minor, acct.credit_limit, shift.id as shift_id
+      ), entry as (
+        insert into transactions (organization_id, lan_center_id, account_id, user_id, shift_id, type, payment_method,
+          amount_minor, tendered_minor, balance_before_minor, balance_after_minor, actor_id, reason, reference, idempotency_key)
+        select ${org}::uuid, ${move.lanCenterId}::uuid, moved.id, ${move.userId}::uuid, moved.shift_id, ${move.type}::transaction_type,
+          ${move.paymentMethod}::payment_method, ${move.amountMinor}::bigint, ${move.tenderedMinor}::bigint,
+          moved.balance_minor - ${move.amountMinor}::bigint, moved.balance_minor, ${move.actorId}::uuid, ${move.reason}::text, ${move.reference}::text, ${key}::text
+        from moved
+        returning *
+      ), response as (
+        select jsonb_build_object(
+          'transaction', jsonb_build_object(
+            'id', entry.id, 'type', entry.type, 'paymentMethod', entry.payment_method, 'amountMinor', entry.amount_minor,
+            'tenderedMinor', entry.tendered_minor, 'balanceBeforeMinor', entry.balance_before_minor,
+            'balanceAfterMinor', entry.balance_after_minor, 'customerId', entry.user_id, 'lanCenterId', entry.lan_center_id,
+            'sessionId', entry.session_id, 'shiftId', entry.shift_id, 'refundOfId', entry.refund_of_id, 'actorId', entry.actor_id,
+            'reason', entry.reason, 'reference', entry.reference,
+            'createdAt', to_char(entry.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')),
+          'balanceMinor', moved.balance_minor,
+          'availableMinor', moved.balance_minor + moved.credit_limit) as body
+        from entry, moved
+      ), stored as (
+        insert into idempotency_keys (organization_id, key, scope, request_hash, response_status, response_body, completed_at)
+        select ${org}::uuid, ${key}::text, ${move.scope}::text, ${move.requestHash}::text, 201, response.body, now() from response
+      )
+      select body from response`));
+    return row?.body ?? null;
   }
 
   async insertTransaction(tx: Tx, values: NewTransaction): Promise<TransactionRow> {

@@ -15,10 +15,11 @@ import { decodeCursor, encodeCursor } from '../common/cursor.js';
 import type { Db, Tx } from '../db/database.js';
 import { AuditService } from '../audit/audit.service.js';
 import { EventBus } from '../events/event-bus.js';
-import { IdempotencyService, type Stored } from '../idempotency/idempotency.service.js';
+import { IdempotencyService, requestHashOf, type Stored } from '../idempotency/idempotency.service.js';
+import { uniqueViolation } from '../db/errors.js';
 import { priceOf } from '../sessions/session-pricing.js';
 import { LanAccess } from '../lan-centers/lan-access.service.js';
-import { LedgerRepository, type AccountRow, type NewTransaction, type TransactionRow } from './ledger.repository.js';
+import { LedgerRepository, type AccountRow, type NewTransaction, type QuickMove, type TransactionRow } from './ledger.repository.js';
 
 export interface MoneyResult {
   transaction: TransactionDto;
@@ -151,8 +152,39 @@ export class LedgerService {
     return result;
   }
 
+  /**
+   * The common case in one statement (see LedgerRepository.quickMove); null → the careful path,
+   * which also gives every refusal its precise error and replays a key already used.
+   */
+  private async quickMove(actor: Actor, key: string, scope: string, request: unknown, move: Omit<QuickMove, 'organizationId' | 'actorId' | 'key' | 'scope' | 'requestHash'>): Promise<Stored<MoneyResult> | null> {
+    const { organizationId } = orgOf(actor);
+    let body: Record<string, unknown> | null;
+    try {
+      body = await this.repo.quickMove({ ...move, organizationId, actorId: actor.userId, key, scope, requestHash: requestHashOf(scope, request) });
+    } catch (error) {
+      if (uniqueViolation(error)) return null; // the same key committed meanwhile: replayed by the careful path
+      throw error;
+    }
+    if (!body) return null;
+    const result = body as unknown as MoneyResult;
+    this.emitBalance(organizationId, move.userId, result.balanceMinor);
+    return { status: 201, body: result, replayed: false };
+  }
+
   async recharge(actor: Actor, customerId: string, key: string, input: z.infer<typeof rechargeSchema>): Promise<Stored<MoneyResult>> {
     await this.checkLan(actor, input.lanCenterId);
+    const quick = await this.quickMove(actor, key, `recharge:${customerId}`, input, {
+      lanCenterId: input.lanCenterId,
+      userId: customerId,
+      type: 'RECHARGE',
+      paymentMethod: input.paymentMethod,
+      amountMinor: input.amountMinor,
+      tenderedMinor: input.amountMinor,
+      reason: null,
+      reference: input.reference ?? null,
+      withShift: true,
+    });
+    if (quick) return quick;
     return this.moneyMove(actor, key, `recharge:${customerId}`, input, async (tx, organizationId) => {
       const shiftId = await this.shiftFor(tx, actor, input.lanCenterId);
       return this.post(tx, {
@@ -173,6 +205,18 @@ export class LedgerService {
 
   async charge(actor: Actor, customerId: string, key: string, input: z.infer<typeof chargeSchema>): Promise<Stored<MoneyResult>> {
     await this.checkLan(actor, input.lanCenterId);
+    const quick = await this.quickMove(actor, key, `charge:${customerId}`, input, {
+      lanCenterId: input.lanCenterId,
+      userId: customerId,
+      type: input.type,
+      paymentMethod: 'BALANCE',
+      amountMinor: -input.amountMinor,
+      tenderedMinor: 0,
+      reason: input.reason,
+      reference: null,
+      withShift: false,
+    });
+    if (quick) return quick;
     return this.moneyMove(actor, key, `charge:${customerId}`, input, (tx, organizationId) =>
       this.post(tx, {
         organizationId,
