@@ -123,7 +123,7 @@ const notBlank = (max: number) =>
   z
     .string()
     .max(max)
-    .refine((v) => v.trim().length > 0, { message: 'Cannot be blank' });
+    .refine((v) => v.trim().length > 0, { message: 'Cannot be blank', params: { es: 'No puede estar vacío' } });
 export const agentLoginRequestSchema = z
   .discriminatedUnion('kind', [
     z.object({ kind: z.literal('account'), username: notBlank(254), password: notBlank(200) }),
@@ -193,7 +193,7 @@ export type PackageBalanceSnapshot = z.infer<typeof packageBalanceSchema>;
 /** Half-open active interval in estimated server time; `endMs − startMs` was measured monotonically. */
 export const activeIntervalSchema = z
   .object({ startMs: epochMsSchema, endMs: epochMsSchema, offline: z.boolean() })
-  .refine((i) => i.endMs >= i.startMs, { message: 'endMs before startMs' });
+  .refine((i) => i.endMs >= i.startMs, { message: 'endMs before startMs', params: { es: 'endMs es anterior a startMs' } });
 export type ActiveInterval = z.infer<typeof activeIntervalSchema>;
 
 export const sessionEndReasonSchema = z.enum([
@@ -277,6 +277,7 @@ export const sessionStartCommandSchema = z
       ctx.addIssue({
         code: 'custom',
         message: 'A postpaid session needs limits.endsAtMs or limits.maxSeconds',
+        params: { es: 'Una sesión pospago necesita limits.endsAtMs o limits.maxSeconds' },
       });
     }
   });

@@ -52,7 +52,7 @@ function isValidTimeZone(tz: string): boolean {
 }
 export const timezoneSchema = z
   .string()
-  .refine(isValidTimeZone, { message: 'Unknown IANA time zone' })
+  .refine(isValidTimeZone, { message: 'Unknown IANA time zone', params: { es: 'Zona horaria IANA desconocida' } })
   .describe('IANA time zone, e.g. America/Lima');
 
 export const nameSchema = z.string().trim().min(1).max(120);
@@ -78,7 +78,7 @@ export const passwordSchema = z
   .string()
   .min(8)
   .max(200)
-  .refine((p) => p.trim().length > 0, { message: 'Password cannot be blank' });
+  .refine((p) => p.trim().length > 0, { message: 'Password cannot be blank', params: { es: 'La contraseña no puede estar vacía' } });
 export const phoneSchema = z
   .string()
   .trim()

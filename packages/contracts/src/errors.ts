@@ -178,7 +178,8 @@ export const errorCatalog: Record<ErrorCode, ErrorDefinition> = {
 export const fieldErrorSchema = z.object({
   path: z.string().describe('Dotted path of the offending field, e.g. "email" or "items.0.qty"'),
   code: z.string(),
-  message: z.string(),
+  message: z.string().describe('In the request language (es default)'),
+  messages: z.object({ es: z.string(), en: z.string() }).optional(),
 });
 export type FieldError = z.infer<typeof fieldErrorSchema>;
 

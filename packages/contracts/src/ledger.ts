@@ -31,6 +31,7 @@ export const timeRuleSchema = z
   })
   .refine((r) => r.ratePerHourMinor !== undefined || r.memberRatePerHourMinor !== undefined || r.discountPercent !== undefined, {
     message: 'A rule needs a rate or a discount',
+    params: { es: 'Una regla necesita una tarifa o un descuento' },
   })
   .meta({ id: 'TimeRule' });
 

@@ -21,6 +21,7 @@ export const startSessionSchema = z
   .strict()
   .refine((v) => [v.customerId, v.postpaidGuest, v.freeGrant].filter(Boolean).length === 1 || (v.freeGrant && !v.postpaidGuest), {
     message: 'Give exactly one of customerId, postpaidGuest or freeGrant (freeGrant may name a customer)',
+    params: { es: 'Indique solo uno: customerId, postpaidGuest o freeGrant (freeGrant puede nombrar a un cliente)' },
   })
   .meta({ id: 'StartSession' });
 export type StartSession = z.infer<typeof startSessionSchema>;

@@ -5,12 +5,20 @@ import { type ErrorBody, type ErrorCode, errorCatalog, type FieldError } from '@
 import { AppError } from './app-error.js';
 import { pickLocale } from './locale.js';
 
-export function zodFields(error: ZodError): FieldError[] {
-  return error.issues.map((issue) => ({
-    path: issue.path.map(String).join('.') || '(root)',
-    code: issue.code,
-    message: issue.message,
-  }));
+/**
+ * Field errors in both languages. `spanish` is the same parse with Zod's Spanish messages (same
+ * schema and input, so the same issues in the same order); custom checks carry theirs in params.es.
+ */
+export function zodFields(error: ZodError, spanish?: ZodError): FieldError[] {
+  return error.issues.map((issue, i) => {
+    const es = (issue.code === 'custom' ? (issue.params as { es?: unknown } | undefined)?.es : undefined) ?? spanish?.issues[i]?.message;
+    return {
+      path: issue.path.map(String).join('.') || '(root)',
+      code: issue.code,
+      message: issue.message,
+      messages: { es: typeof es === 'string' ? es : issue.message, en: issue.message },
+    };
+  });
 }
 
 export function errorBody(
@@ -26,7 +34,7 @@ export function errorBody(
       status: def.status,
       message: def[locale],
       messages: { es: def.es, en: def.en },
-      ...(extra.fields ? { fields: extra.fields } : {}),
+      ...(extra.fields ? { fields: extra.fields.map((f) => (f.messages ? { ...f, message: f.messages[locale] } : f)) } : {}),
       ...(extra.details ? { details: extra.details } : {}),
       ...(extra.requestId ? { requestId: extra.requestId } : {}),
     },

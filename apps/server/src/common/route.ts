@@ -1,12 +1,14 @@
 import { createParamDecorator, type ExecutionContext, SetMetadata, applyDecorators } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import type { z } from 'zod';
+import { locales, type z } from 'zod';
 import type { Role } from '@econtrol/contracts';
 import { AppError } from './app-error.js';
 import { zodFields } from './error.filter.js';
 import type { Actor } from './actor.js';
 
 export const ROUTE_META = 'econtrol:route';
+
+const spanishMessages = locales.es().localeError;
 
 export interface RouteSpec {
   summary: string;
@@ -52,12 +54,14 @@ function nulPaths(value: unknown, path: string[] = [], out: string[] = []): stri
 function parseWith(schema: z.ZodType | undefined, value: unknown, where: string): unknown {
   const bad = nulPaths(value);
   if (bad.length) {
-    throw new AppError('VALIDATION_FAILED', { in: where }, bad.map((path) => ({ path, code: 'invalid_characters', message: 'NUL characters are not allowed' })));
+    const messages = { es: 'No se permiten caracteres NUL', en: 'NUL characters are not allowed' };
+    throw new AppError('VALIDATION_FAILED', { in: where }, bad.map((path) => ({ path, code: 'invalid_characters', message: messages.en, messages })));
   }
   if (!schema) return value;
   const result = schema.safeParse(value ?? {});
   if (!result.success) {
-    throw new AppError('VALIDATION_FAILED', { in: where }, zodFields(result.error));
+    const spanish = schema.safeParse(value ?? {}, { error: spanishMessages });
+    throw new AppError('VALIDATION_FAILED', { in: where }, zodFields(result.error, spanish.error));
   }
   return result.data;
 }

@@ -32,6 +32,20 @@ describe('bad input gets 400 with the offending fields, in es and en', () => {
     expect(paths(res).sort()).toEqual(
       ['currency', 'lanCenter.timezone', 'manager.email', 'manager.password', 'manager.username', 'organizationName'].sort(),
     );
+    const tz = res.body.error.fields.find((f: { path: string }) => f.path === 'lanCenter.timezone');
+    expect(tz).toMatchObject({ message: 'Unknown IANA time zone', messages: { es: 'Zona horaria IANA desconocida', en: 'Unknown IANA time zone' } });
+  });
+
+  it('field messages follow the request language (Spanish by default), both are always given', async () => {
+    const body = { name: 42, position: -1, hacker: true };
+    const es = await app.request('POST', `/api/v1/lan-centers/${org.lanCenterId}/zones`, { token: org.managerToken, body });
+    const en = await app.request('POST', `/api/v1/lan-centers/${org.lanCenterId}/zones`, { token: org.managerToken, body, headers: { 'accept-language': 'en' } });
+    const byPath = (res: typeof es) => Object.fromEntries(res.body.error.fields.map((f: { path: string }) => [f.path, f]));
+    expect(byPath(es).name).toEqual({ path: 'name', code: 'invalid_type', message: 'Entrada inválida: se esperaba texto, recibido número', messages: { es: 'Entrada inválida: se esperaba texto, recibido número', en: 'Invalid input: expected string, received number' } });
+    expect(byPath(en).name.message).toBe('Invalid input: expected string, received number');
+    expect(byPath(es)['(root)']).toMatchObject({ code: 'unrecognized_keys', messages: { es: 'Llave desconocida: "hacker"', en: 'Unrecognized key: "hacker"' } });
+    for (const f of es.body.error.fields) expect(f.message).toBe(f.messages.es);
+    for (const f of en.body.error.fields) expect(f.message).toBe(f.messages.en);
   });
 
   it('wrong types, unknown fields, bad ids and bad query values', async () => {
@@ -96,7 +110,7 @@ describe('hostile text', () => {
     const org = await newOrg(app);
     const body = await app.request('POST', '/api/v1/customers', { token: org.managerToken, body: { name: 'x\u0000y', username: 'nul-user', password: 'secret-pass-1' } });
     expect(body.status).toBe(400);
-    expect(body.body.error.fields).toEqual([{ path: 'name', code: 'invalid_characters', message: 'NUL characters are not allowed' }]);
+    expect(body.body.error.fields).toEqual([{ path: 'name', code: 'invalid_characters', message: 'No se permiten caracteres NUL', messages: { es: 'No se permiten caracteres NUL', en: 'NUL characters are not allowed' } }]);
     const nested = await app.request('PATCH', `/api/v1/lan-centers/${org.lanCenterId}`, { token: org.managerToken, body: { settings: { agent: { processBlockList: ['ok', 'b\u0000d'] } } } });
     expect(nested.status).toBe(400);
     expect(nested.body.error.fields[0].path).toBe('settings.agent.processBlockList.1');
