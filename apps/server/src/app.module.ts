@@ -13,6 +13,7 @@ import { AuthService } from './auth/auth.service.js';
 import { AuthController } from './auth/auth.controller.js';
 import { AuthGuard } from './auth/auth.guard.js';
 import { TokenService } from './auth/token.service.js';
+import { AccessRevocation } from './auth/access-revocation.service.js';
 import { OrganizationsRepository } from './organizations/organizations.repository.js';
 import { SignupService } from './organizations/signup.service.js';
 import { SignupController } from './organizations/signup.controller.js';
@@ -102,6 +103,7 @@ export class AppModule {
         AuditService,
         Metrics,
         TokenService,
+        AccessRevocation,
         AuthRepository,
         AuthService,
         OrganizationsRepository,

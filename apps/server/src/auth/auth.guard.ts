@@ -7,6 +7,7 @@ import { KV, type KeyValueStore } from '../kv/kv.js';
 import { ACCESS_COOKIE, CSRF_COOKIE, CSRF_HEADER } from './cookies.js';
 import { TokenService, sha256 } from './token.service.js';
 import { DevicesRepository } from '../devices/devices.repository.js';
+import { AccessRevocation } from './access-revocation.service.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -18,6 +19,7 @@ export class AuthGuard implements CanActivate {
     @Inject(KV) private readonly kv: KeyValueStore,
     @Inject(CONFIG) private readonly config: AppConfig,
     @Inject(DevicesRepository) private readonly devices: DevicesRepository,
+    @Inject(AccessRevocation) private readonly revocation: AccessRevocation,
   ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
@@ -57,6 +59,7 @@ export class AuthGuard implements CanActivate {
       return true;
     }
     if (claims.kind !== 'user') throw new AppError('FORBIDDEN');
+    if (await this.revocation.isRevoked(claims)) throw new AppError('TOKEN_INVALID');
 
     if (!fromHeader && !SAFE_METHODS.has(request.method)) {
       const header = request.headers[CSRF_HEADER];
@@ -72,6 +75,7 @@ export class AuthGuard implements CanActivate {
       role: claims.role,
       organizationId: claims.organizationId,
       lanCenterIds: claims.lanCenterIds,
+      ...(claims.sessionId ? { sessionId: claims.sessionId } : {}),
     };
     return true;
   }

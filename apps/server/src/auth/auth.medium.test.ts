@@ -191,3 +191,63 @@ describe('auth rate limit', () => {
     }
   });
 });
+
+describe('access tokens end before they expire when they must', () => {
+  it('logout ends that login’s access token at once; another login of the same user keeps working', async () => {
+    const org = await newOrg(app);
+    const cashier = await newCashier(app, org);
+    const other = await login(app, cashier.login);
+    const mine = await login(app, cashier.login);
+    expect((await app.request('GET', '/api/v1/auth/me', { token: mine.token })).status).toBe(200);
+    const out = await app.request('POST', '/api/v1/auth/logout', { body: { refreshToken: mine.refreshToken } });
+    expect(out.status).toBe(204);
+    const after = await app.request('GET', '/api/v1/auth/me', { token: mine.token });
+    expect(after.status).toBe(401);
+    expect(after.body.error.code).toBe('TOKEN_INVALID');
+    expect((await app.request('GET', '/api/v1/auth/me', { token: other.token })).status).toBe(200);
+  });
+
+  it('logout with only the bearer token (no refresh token) ends it too', async () => {
+    const org = await newOrg(app);
+    const cashier = await newCashier(app, org);
+    const session = await login(app, cashier.login);
+    const out = await app.request('POST', '/api/v1/auth/logout', { token: session.token, body: {} });
+    expect(out.status).toBe(204);
+    expect((await app.request('GET', '/api/v1/auth/me', { token: session.token })).status).toBe(401);
+  });
+
+  it('a refresh-token reuse ends the access tokens of that family', async () => {
+    const org = await newOrg(app);
+    const cashier = await newCashier(app, org);
+    const session = await login(app, cashier.login);
+    const rotated = await app.request('POST', '/api/v1/auth/refresh', { body: { refreshToken: session.refreshToken } });
+    expect(rotated.status).toBe(200);
+    const stolen = await app.request('POST', '/api/v1/auth/refresh', { body: { refreshToken: session.refreshToken } });
+    expect(stolen.body.error.code).toBe('TOKEN_REUSED');
+    expect((await app.request('GET', '/api/v1/auth/me', { token: rotated.body.accessToken })).status).toBe(401);
+  });
+
+  it('a demoted or disabled staff member’s access token stops working at once; a refresh carries the new role', async () => {
+    const org = await newOrg(app);
+    const res = await app.request('POST', '/api/v1/staff', {
+      token: org.managerToken,
+      body: { name: 'Marta Jefa', username: uniq('jefa'), password: PASSWORD, role: 'MANAGER', lanCenterIds: [org.lanCenterId] },
+    });
+    expect(res.status).toBe(201);
+    const boss = await login(app, res.body.username);
+    expect((await app.request('GET', '/api/v1/staff', { token: boss.token })).status).toBe(200);
+    const demoted = await app.request('PATCH', `/api/v1/staff/${res.body.id}`, { token: org.managerToken, body: { role: 'CASHIER' } });
+    expect(demoted.status).toBe(200);
+    const stale = await app.request('GET', '/api/v1/staff', { token: boss.token });
+    expect(stale.status).toBe(401);
+    const refreshed = await app.request('POST', '/api/v1/auth/refresh', { body: { refreshToken: boss.refreshToken } });
+    expect(refreshed.body.user.role).toBe('CASHIER');
+    expect((await app.request('GET', '/api/v1/staff', { token: refreshed.body.accessToken })).status).toBe(403);
+    expect((await app.request('GET', '/api/v1/auth/me', { token: refreshed.body.accessToken })).status).toBe(200);
+
+    await app.request('PATCH', `/api/v1/staff/${res.body.id}`, { token: org.managerToken, body: { disabled: true } });
+    expect((await app.request('GET', '/api/v1/auth/me', { token: refreshed.body.accessToken })).status).toBe(401);
+    const again = await app.request('POST', '/api/v1/auth/refresh', { body: { refreshToken: refreshed.body.refreshToken } });
+    expect(again.status).toBe(401);
+  });
+});

@@ -10,6 +10,7 @@ import type { Tx } from '../db/database.js';
 import { AuthRepository, type UserRow } from './auth.repository.js';
 import { verifyPassword } from './passwords.js';
 import { TokenService, randomToken, sha256 } from './token.service.js';
+import { AccessRevocation } from './access-revocation.service.js';
 
 export interface ClientInfo {
   ip: string;
@@ -31,6 +32,7 @@ export class AuthService {
     @Inject(TokenService) private readonly tokens: TokenService,
     @Inject(AuditService) private readonly audit: AuditService,
     @Inject(CONFIG) private readonly config: AppConfig,
+    @Inject(AccessRevocation) private readonly revocation: AccessRevocation,
   ) {}
 
   async login(input: LoginRequest, client: ClientInfo): Promise<IssuedSession> {
@@ -84,6 +86,7 @@ export class AuthService {
       lanCenterIds,
       kind: 'user',
       csrfHash: sha256(csrfToken),
+      sessionId: familyId,
     });
     const refreshToken = randomToken(32);
     await this.repo.insertRefreshToken(
@@ -115,6 +118,7 @@ export class AuthService {
     if (!row) throw new AppError('TOKEN_INVALID');
     if (row.usedAt || row.revokedAt || !(await this.repo.consumeRefreshToken(row.id))) {
       await this.repo.revokeFamily(row.familyId);
+      await this.revocation.revokeSession(row.familyId);
       const user = await this.repo.findById(row.userId);
       await this.audit.record({
         organizationId: user?.organizationId ?? null,
@@ -142,6 +146,7 @@ export class AuthService {
       const row = await this.repo.findRefreshToken(sha256(refreshToken));
       if (row) {
         await this.repo.revokeFamily(row.familyId);
+        await this.revocation.revokeSession(row.familyId);
         const user = await this.repo.findById(row.userId);
         await this.audit.record({
           organizationId: user?.organizationId ?? null,
@@ -155,6 +160,7 @@ export class AuthService {
       }
     }
     if (actor) {
+      if (actor.sessionId) await this.revocation.revokeSession(actor.sessionId);
       await this.audit.record({
         organizationId: actor.organizationId,
         actor,

@@ -20,6 +20,10 @@ export interface AccessClaims extends Actor {
   csrfHash?: string;
   kind: 'user' | 'device';
   pcId?: string;
+  /** The login (refresh-token family) this access token belongs to. */
+  sessionId?: string;
+  /** Set on verified tokens. */
+  issuedAtMs?: number;
 }
 
 /** Signs and verifies access tokens (ES256). The key pair is shared by every instance via the DB. */
@@ -77,6 +81,8 @@ export class TokenService implements OnModuleInit {
       kind: claims.kind,
       ...(claims.csrfHash ? { csrf: claims.csrfHash } : {}),
       ...(claims.pcId ? { pc: claims.pcId } : {}),
+      ...(claims.sessionId ? { sid: claims.sessionId } : {}),
+      at: Date.now(),
     })
       .setProtectedHeader({ alg: ALG })
       .setSubject(claims.userId)
@@ -100,6 +106,8 @@ export class TokenService implements OnModuleInit {
         kind: payload.kind === 'device' ? 'device' : 'user',
         ...(typeof payload.csrf === 'string' ? { csrfHash: payload.csrf } : {}),
         ...(typeof payload.pc === 'string' ? { pcId: payload.pc } : {}),
+        ...(typeof payload.sid === 'string' ? { sessionId: payload.sid } : {}),
+        ...(typeof payload.at === 'number' ? { issuedAtMs: payload.at } : {}),
       };
     } catch {
       throw new AppError('TOKEN_INVALID');

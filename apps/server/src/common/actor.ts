@@ -7,6 +7,8 @@ export interface Actor {
   /** Null only for SUPER_ADMIN. */
   organizationId: string | null;
   lanCenterIds: string[];
+  /** The login behind a user's access token (refresh-token family). */
+  sessionId?: string;
 }
 
 export interface OrgActor extends Actor {

@@ -6,6 +6,8 @@ export interface KeyValueStore {
   /** Increments and returns the counter; the first increment starts a window of ttlSeconds. */
   incr(key: string, ttlSeconds: number): Promise<number>;
   get(key: string): Promise<string | null>;
+  /** Several values in one round trip, in the order asked. */
+  mget(keys: string[]): Promise<(string | null)[]>;
   set(key: string, value: string, ttlSeconds: number): Promise<void>;
   del(key: string): Promise<void>;
   ping(): Promise<void>;
@@ -37,6 +39,9 @@ export class MemoryKeyValueStore implements KeyValueStore {
   }
   get(key: string): Promise<string | null> {
     return Promise.resolve(this.live(key)?.value ?? null);
+  }
+  mget(keys: string[]): Promise<(string | null)[]> {
+    return Promise.resolve(keys.map((key) => this.live(key)?.value ?? null));
   }
   set(key: string, value: string, ttlSeconds: number): Promise<void> {
     this.entries.set(key, { value, expiresAt: Date.now() + ttlSeconds * 1000 });
@@ -79,6 +84,9 @@ export class RedisKeyValueStore implements KeyValueStore {
   }
   get(key: string): Promise<string | null> {
     return this.redis.get(this.prefix + key);
+  }
+  mget(keys: string[]): Promise<(string | null)[]> {
+    return this.redis.mget(keys.map((key) => this.prefix + key));
   }
   async set(key: string, value: string, ttlSeconds: number): Promise<void> {
     await this.redis.set(this.prefix + key, value, 'EX', ttlSeconds);

@@ -7,6 +7,7 @@ import { orgOf } from '../common/tenancy.js';
 import { rethrowUserUnique } from '../db/errors.js';
 import { hashPassword } from '../auth/passwords.js';
 import { AuditService } from '../audit/audit.service.js';
+import { AccessRevocation } from '../auth/access-revocation.service.js';
 import { StaffRepository, type StaffRow } from './staff.repository.js';
 
 type StaffMember = z.infer<typeof staffMemberSchema>;
@@ -28,6 +29,7 @@ export class StaffService {
   constructor(
     @Inject(StaffRepository) private readonly repo: StaffRepository,
     @Inject(AuditService) private readonly audit: AuditService,
+    @Inject(AccessRevocation) private readonly revocation: AccessRevocation,
   ) {}
 
   async list(actor: Actor): Promise<StaffMember[]> {
@@ -122,6 +124,8 @@ export class StaffService {
         tx,
       );
     });
+    // the old access tokens carry the old role and LAN centers: they end now (a refresh gets new ones)
+    if (input.disabled || input.role || input.lanCenterIds || passwordHash) await this.revocation.revokeUser(id);
     return this.get(actor, id);
   }
 }
