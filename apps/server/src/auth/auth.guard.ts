@@ -28,10 +28,11 @@ export class AuthGuard implements CanActivate {
     if (!spec) throw new AppError('FORBIDDEN', { reason: 'route has no access rule' });
     const request = ctx.switchToHttp().getRequest<FastifyRequest>();
 
-    if (spec.rateLimit === 'auth') {
-      const hits = await this.kv.incr(`rl:auth:${request.ip}`, 60);
-      if (hits > this.config.AUTH_RATE_LIMIT_PER_MIN)
-        throw new AppError('RATE_LIMITED', { retryAfterSeconds: 60 });
+    if (spec.rateLimit === 'auth') await this.limit(`rl:auth:${request.ip}`, this.config.AUTH_RATE_LIMIT_PER_MIN);
+    if (spec.rateLimit === 'device-token') {
+      await this.limit(`rl:devtoken-ip:${request.ip}`, this.config.AGENT_TOKEN_RATE_LIMIT_PER_MIN);
+      const deviceId = (request.body as { deviceId?: unknown } | undefined)?.deviceId;
+      await this.limit(`rl:devtoken:${typeof deviceId === 'string' ? deviceId.slice(0, 64) : '-'}`, this.config.AUTH_RATE_LIMIT_PER_MIN);
     }
 
     const fromHeader = /^Bearer\s+(.+)$/i.exec(request.headers.authorization ?? '')?.[1];
@@ -50,6 +51,7 @@ export class AuthGuard implements CanActivate {
       if (claims.kind !== 'device' || !claims.pcId || !fromHeader || !claims.organizationId)
         throw new AppError('FORBIDDEN');
       if (!(await this.devices.isActive(claims.userId, claims.pcId))) throw new AppError('PC_REVOKED');
+      if (spec.rateLimit === 'device') await this.limit(`rl:device:${claims.pcId}`, this.config.AUTH_RATE_LIMIT_PER_MIN);
       request.device = {
         credentialId: claims.userId,
         pcId: claims.pcId,
@@ -78,5 +80,9 @@ export class AuthGuard implements CanActivate {
       ...(claims.sessionId ? { sessionId: claims.sessionId } : {}),
     };
     return true;
+  }
+
+  private async limit(bucket: string, perMinute: number): Promise<void> {
+    if ((await this.kv.incr(bucket, 60)) > perMinute) throw new AppError('RATE_LIMITED', { retryAfterSeconds: 60 });
   }
 }

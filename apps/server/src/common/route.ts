@@ -25,8 +25,12 @@ export interface RouteSpec {
   status?: number;
   /** Money-moving: requires an Idempotency-Key header. */
   idempotent?: boolean;
-  /** Counts towards the auth rate limit bucket. */
-  rateLimit?: 'auth';
+  /**
+   * Rate limit bucket. 'auth': per client IP. 'device': per PC (a device-token route; every PC of
+   * a LAN center shares one public IP behind NAT). 'device-token': per device credential, plus a
+   * wide per-IP cap so a whole LAN center coming back from a power cut renews at once.
+   */
+  rateLimit?: 'auth' | 'device' | 'device-token';
   description?: string;
 }
 

@@ -30,6 +30,8 @@ export const configSchema = z.object({
   LOGIN_MAX_FAILURES: positiveInt.default(5),
   LOGIN_LOCK_S: positiveInt.default(15 * 60),
   AUTH_RATE_LIMIT_PER_MIN: positiveInt.default(30),
+  /** Device-token renewals per public IP and minute (a LAN center's PCs share one). */
+  AGENT_TOKEN_RATE_LIMIT_PER_MIN: positiveInt.default(600),
   BODY_LIMIT_BYTES: positiveInt.default(1_048_576),
   HEARTBEAT_INTERVAL_S: positiveInt.default(60),
   PC_OFFLINE_AFTER_S: positiveInt.default(150),
