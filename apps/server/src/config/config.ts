@@ -25,6 +25,8 @@ export const configSchema = z.object({
   COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
   TRUST_PROXY: bool.default(false),
   JWT_PRIVATE_KEY: z.string().optional(),
+  /** When set, GET /metrics requires `Authorization: Bearer <METRICS_TOKEN>`. */
+  METRICS_TOKEN: z.string().min(16).optional(),
   ACCESS_TOKEN_TTL_S: positiveInt.default(900),
   REFRESH_TOKEN_TTL_S: positiveInt.default(7 * 24 * 3600),
   LOGIN_MAX_FAILURES: positiveInt.default(5),

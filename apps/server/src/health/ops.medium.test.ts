@@ -30,6 +30,22 @@ describe('operations endpoints', () => {
     expect(res.body).toContain('econtrol_process_resident_memory_bytes');
   });
 
+  it('/metrics with METRICS_TOKEN set: 401 without the bearer token or with a wrong one, 200 with it', async () => {
+    const token = 'metrics-token-0123456789';
+    const locked = await startTestApp({ METRICS_TOKEN: token });
+    try {
+      const none = await locked.request('GET', '/metrics');
+      expect(none.status).toBe(401);
+      expect(none.body.error.code).toBe('UNAUTHENTICATED');
+      expect((await locked.request('GET', '/metrics', { headers: { authorization: 'Bearer metrics-token-0123456788' } })).status).toBe(401);
+      const ok = await locked.request('GET', '/metrics', { headers: { authorization: `Bearer ${token}` } });
+      expect(ok.status).toBe(200);
+      expect(ok.body).toContain('econtrol_process_resident_memory_bytes');
+    } finally {
+      await locked.close();
+    }
+  });
+
   it('OpenAPI 3.1 lists every route with its roles and schemas; /api/docs serves the browser UI', async () => {
     const res = await app.request('GET', '/api/openapi.json');
     expect(res.status).toBe(200);
