@@ -5,10 +5,10 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureNode24, root } from './node-guard.mjs';
+import { launchChromium } from './lib/chromium.mjs';
 
 ensureNode24();
 const { AgentProcess, ServerProcess, ensureBuilt, launcherFlags, setUpFloor, sleep } = await import('./lib/agent-floor.mjs');
-const { chromium } = await import('playwright-core');
 
 const outDir = process.argv[2] ?? join(root, 'artifacts/screenshots/agent');
 mkdirSync(outDir, { recursive: true });
@@ -23,11 +23,7 @@ try {
   agent = await AgentProcess.start({ serverUrl: server.url, pairingCode: floor.pairingCode, flags: launcherFlags() });
   await agent.waitFor((s) => s.connection === 'online', 20_000, 'online');
 
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
   const shoot = async (name, locale, ready) => {
     const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: locale === 'es' ? 'es-PE' : 'en-US', timezoneId: 'America/Lima' });
     const page = await context.newPage();

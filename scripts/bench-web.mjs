@@ -24,6 +24,7 @@ import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { ensureNode24, root } from './node-guard.mjs';
+import { launchChromium } from './lib/chromium.mjs';
 
 ensureNode24();
 
@@ -37,7 +38,6 @@ const AGENTS = Math.min(PCS, arg('agents', PCS));
 const SKIP_LIVE = process.argv.includes('--skip-live');
 const JS_BUDGET_KB = 250;
 const LATENCY_GOAL_MS = 200;
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 const out = path.join(root, 'apps/web/out');
 const serverMain = path.join(root, 'apps/server/dist/main.js');
@@ -116,10 +116,8 @@ const fmt = (st) =>
   `p50 ${st.p50.toFixed(1)} ms · p95 ${st.p95.toFixed(1)} ms · max ${st.max.toFixed(1)} ms (n=${st.n})`;
 
 async function live() {
-  const { chromium } = await import('playwright-core');
   const { ServerProcess } = await import('./lib/agent-floor.mjs');
   const { AgentClient } = await import('./lib/agent-client.mjs');
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found (apt-get install chromium)`);
   // Enrolling a whole floor from one address within a minute trips the per-IP limit of the auth
   // routes (enroll, token, login), meant for password guessing: raised for this server only.
   const server = await ServerProcess.start({ AUTH_RATE_LIMIT_PER_MIN: '100000' });
@@ -199,18 +197,7 @@ async function live() {
       `    ${clients.length} protocol clients enrolled and connected in ${tEnrolled} ms; sessions started (acked) in ${Date.now() - t0} ms`,
     );
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'es-PE' });
     const page = await context.newPage();
     await page.goto(`${base}/login/`);

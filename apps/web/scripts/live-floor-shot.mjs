@@ -7,7 +7,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../../../scripts/lib/chromium.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const shotDir = path.resolve(process.argv[2] ?? path.join(root, 'artifacts/screenshots'));
@@ -137,18 +137,7 @@ try {
   }
   await call(token, 'PATCH', `/pcs/${pcs[11].id}`, { maintenance: true });
 
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
   const page = await (
     await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'es-PE' })
   ).newPage();
