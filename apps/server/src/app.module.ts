@@ -56,6 +56,9 @@ import { AgentGatewayRepository } from './agent-gateway/agent-gateway.repository
 import { AgentGateway } from './agent-gateway/agent-gateway.js';
 import { AgentSyncService } from './agent-gateway/agent-sync.service.js';
 import { PcPresenceService } from './agent-gateway/pc-presence.service.js';
+import { GuestTicketsRepository } from './guest-tickets/guest-tickets.repository.js';
+import { GuestTicketsService } from './guest-tickets/guest-tickets.service.js';
+import { GuestTicketsController } from './guest-tickets/guest-tickets.controller.js';
 import { JobsService } from './jobs/jobs.service.js';
 import { MaintenanceJobs } from './jobs/maintenance.jobs.js';
 import { MaintenanceRepository } from './jobs/maintenance.repository.js';
@@ -74,6 +77,7 @@ export const controllers = [
   ShiftsController,
   TariffsController,
   SessionsController,
+  GuestTicketsController,
   DevicesController,
 ];
 
@@ -130,6 +134,8 @@ export class AppModule {
         SessionsRepository,
         SessionsService,
         ConsoleGateway,
+        GuestTicketsRepository,
+        GuestTicketsService,
         DevicesRepository,
         DevicesService,
         AgentGatewayRepository,

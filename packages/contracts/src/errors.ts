@@ -39,6 +39,8 @@ export const errorCodes = [
   'SESSION_NOT_SETTLED',
   'AGENT_UPGRADE_REQUIRED',
   'OUT_OF_STOCK',
+  'GUEST_TICKET_CLOSED',
+  'GUEST_TICKET_IN_USE',
   'INTERNAL_ERROR',
   'SERVICE_UNAVAILABLE',
 ] as const;
@@ -167,6 +169,16 @@ export const errorCatalog: Record<ErrorCode, ErrorDefinition> = {
     en: 'This agent is outdated: please upgrade it.',
   },
   OUT_OF_STOCK: { status: 409, es: 'Producto agotado.', en: 'Out of stock.' },
+  GUEST_TICKET_CLOSED: {
+    status: 409,
+    es: 'El ticket de invitado está cerrado o vencido.',
+    en: 'The guest ticket is closed or expired.',
+  },
+  GUEST_TICKET_IN_USE: {
+    status: 409,
+    es: 'El ticket se está usando en una PC: termina esa sesión primero.',
+    en: 'The ticket is in use on a PC: end that session first.',
+  },
   INTERNAL_ERROR: { status: 500, es: 'Error interno.', en: 'Internal error.' },
   SERVICE_UNAVAILABLE: {
     status: 503,

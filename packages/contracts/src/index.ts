@@ -4,5 +4,6 @@ export * from './auth.js';
 export * from './org.js';
 export * from './ledger.js';
 export * from './sessions.js';
+export * from './guest-tickets.js';
 export * from './console-events.js';
 export * from './agent-protocol.js';

@@ -222,6 +222,7 @@ export const customerSchema = z
     membershipTier: z.enum(['BRONZE', 'SILVER', 'GOLD', 'PLATINUM']),
     loyaltyPoints: z.int(),
     balanceMinor: z.int().describe('Ledger balance in minor units'),
+    guest: z.boolean().describe('A guest ticket’s account, not a registered customer'),
     createdAt: z.string(),
   })
   .meta({ id: 'Customer' });
@@ -241,6 +242,7 @@ export const createCustomerSchema = z
 export const updateCustomerSchema = createCustomerSchema.partial().strict().meta({ id: 'UpdateCustomer' });
 export const customerSearchSchema = z.object({
   q: z.string().trim().max(100).optional().describe('Name, username, email, phone or document'),
+  guests: z.enum(['exclude', 'only', 'include']).default('exclude').describe('Guest tickets’ accounts'),
   cursor: z.string().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });

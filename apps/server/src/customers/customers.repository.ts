@@ -21,6 +21,7 @@ export class CustomersRepository {
   async search(
     organizationId: string,
     q: string | undefined,
+    guests: 'exclude' | 'only' | 'include',
     after: { at: Date; id: string } | null,
     limit: number,
   ): Promise<CustomerRow[]> {
@@ -33,6 +34,7 @@ export class CustomersRepository {
         and(
           eq(users.organizationId, organizationId),
           eq(users.role, 'CLIENT'),
+          guests === 'include' ? undefined : eq(users.guest, guests === 'only'),
           pattern
             ? or(
                 ilike(users.name, pattern),

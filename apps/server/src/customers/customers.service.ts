@@ -25,6 +25,7 @@ export const toCustomer = (row: CustomerRow): Customer => ({
   membershipTier: row.membershipTier,
   loyaltyPoints: row.loyaltyPoints,
   balanceMinor: row.balanceMinor,
+  guest: row.guest,
   createdAt: row.createdAt.toISOString(),
 });
 
@@ -43,6 +44,7 @@ export class CustomersService {
     const rows = await this.repo.search(
       orgOf(actor).organizationId,
       query.q,
+      query.guests,
       decodeCursor(query.cursor),
       query.limit + 1,
     );

@@ -159,6 +159,8 @@ export const users = pgTable(
     lastLoginAt: ts('last_login_at'),
     lastVisitAt: ts('last_visit_at'),
     disabledAt: ts('disabled_at'),
+    /** A guest ticket's account (no password, no username): see guest_tickets. */
+    guest: boolean('is_guest').notNull().default(false),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -448,6 +450,40 @@ export const sessions = pgTable(
     index('sessions_account_status_idx').on(t.accountId, t.status),
     index('sessions_lan_started_idx').on(t.lanCenterId, t.startedAt),
     check('sessions_cost_nonneg', sql`${t.totalCostMinor} >= 0 and ${t.billedSeconds} >= 0`),
+  ],
+);
+
+/**
+ * A walk-in's prepaid ticket: its money is the balance of a guest CLIENT user's account, sold at
+ * the counter (RECHARGE in the cashier's shift). The code is kept only as a hash, unique per
+ * organization for ever (an old code never opens a newer ticket).
+ */
+export const guestTickets = pgTable(
+  'guest_tickets',
+  {
+    id: id(),
+    organizationId: orgRef(),
+    lanCenterId: uuid('lan_center_id')
+      .notNull()
+      .references(() => lanCenters.id),
+    userId: uuid('user_id')
+      .notNull()
+      .unique()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    codeHash: text('code_hash').notNull(),
+    codeHint: text('code_hint').notNull(),
+    saleTransactionId: uuid('sale_transaction_id')
+      .notNull()
+      .references(() => transactions.id),
+    expiresAt: ts('expires_at').notNull(),
+    closedAt: ts('closed_at'),
+    closedBy: uuid('closed_by').references(() => users.id),
+    createdBy: uuid('created_by').references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('guest_tickets_org_code_uq').on(t.organizationId, t.codeHash),
+    index('guest_tickets_lan_created_idx').on(t.lanCenterId, t.createdAt),
   ],
 );
 

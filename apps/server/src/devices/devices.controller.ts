@@ -56,7 +56,7 @@ export class DevicesController {
   @Post('login')
   @HttpCode(200)
   @Route({
-    summary: 'PC agent lock screen: customer login, starts a session on this PC',
+    summary: 'PC agent lock screen: customer login or guest-ticket code, starts a session on this PC',
     tags,
     roles: 'device',
     rateLimit: 'device',

@@ -16,6 +16,7 @@ import { verifyPassword } from '../auth/passwords.js';
 import { TokenService, randomToken, sha256 } from '../auth/token.service.js';
 import { normalizePairingCode } from '../pcs/pcs.service.js';
 import { SessionsService } from '../sessions/sessions.service.js';
+import { GuestTicketsService } from '../guest-tickets/guest-tickets.service.js';
 import type { DeviceActor } from './device-actor.js';
 import { DevicesRepository } from './devices.repository.js';
 
@@ -27,6 +28,7 @@ export class DevicesService {
     @Inject(AuthRepository) private readonly users: AuthRepository,
     @Inject(TokenService) private readonly tokens: TokenService,
     @Inject(SessionsService) private readonly sessions: SessionsService,
+    @Inject(GuestTicketsService) private readonly guestTickets: GuestTicketsService,
     @Inject(AuditService) private readonly audit: AuditService,
     @Inject(EventBus) private readonly events: EventBus,
     @Inject(CONFIG) private readonly config: AppConfig,
@@ -96,7 +98,17 @@ export class DevicesService {
    * agent then receives as `session.start` (the answer waits for its unlock ack, like the console).
    */
   async login(device: DeviceActor, input: AgentLoginRequest): Promise<AgentLoginResponse> {
-    if (input.kind === 'guest') throw new AppError('INVALID_CREDENTIALS', { reason: 'guest codes are not available yet' });
+    // a guest code names a guest ticket's account: its session is GUEST_PREPAID at the guest rate
+    const user = input.kind === 'guest' ? await this.guestTickets.redeem(device, input.code) : await this.checkPassword(device, input);
+    const session = await this.sessions.start(
+      { userId: user.id, role: 'CLIENT', organizationId: device.organizationId, lanCenterIds: [device.lanCenterId] },
+      `agent-login:${randomUUID()}`,
+      { pcId: device.pcId, customerId: user.id },
+    );
+    return { sessionId: session.id, displayName: user.name };
+  }
+
+  private async checkPassword(device: DeviceActor, input: Extract<AgentLoginRequest, { kind: 'account' }>): Promise<{ id: string; name: string }> {
     const user = await this.repo.customerByLogin(device.organizationId, input.username);
     const valid = await verifyPassword(user?.passwordHash ?? null, input.password);
     if (!user || user.disabledAt) throw new AppError('INVALID_CREDENTIALS');
@@ -106,11 +118,6 @@ export class DevicesService {
       throw new AppError(locked ? 'ACCOUNT_LOCKED' : 'INVALID_CREDENTIALS');
     }
     await this.users.recordSuccess(user.id);
-    const session = await this.sessions.start(
-      { userId: user.id, role: 'CLIENT', organizationId: device.organizationId, lanCenterIds: [device.lanCenterId] },
-      `agent-login:${randomUUID()}`,
-      { pcId: device.pcId, customerId: user.id },
-    );
-    return { sessionId: session.id, displayName: user.name };
+    return user;
   }
 }

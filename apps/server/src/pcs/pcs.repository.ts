@@ -91,9 +91,15 @@ export class PcsRepository {
     const accountIds = [...new Set(live.flatMap((l) => (l.session.accountId ? [l.session.accountId] : [])))];
     const balances = accountIds.length
       ? await this.db
-          .select({ id: accounts.id, balance: accounts.balanceMinor, credit: organizations.creditLimitMinor })
+          .select({
+            id: accounts.id,
+            balance: accounts.balanceMinor,
+            // a guest ticket gets no credit
+            credit: sql<number>`case when ${users.guest} then 0 else ${organizations.creditLimitMinor} end`.mapWith(Number),
+          })
           .from(accounts)
           .innerJoin(organizations, eq(organizations.id, accounts.organizationId))
+          .innerJoin(users, eq(users.id, accounts.userId))
           .where(inArray(accounts.id, accountIds))
       : [];
     // live balance = balance − what its running sessions consumed + credit limit

@@ -1,4 +1,3 @@
-import { randomInt } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Pc, PcCommand, createPcSchema, updatePcSchema } from '@econtrol/contracts';
 import type { z } from 'zod';
@@ -10,20 +9,14 @@ import { uniqueViolation } from '../db/errors.js';
 import { AuditService } from '../audit/audit.service.js';
 import { EventBus } from '../events/event-bus.js';
 import { sha256 } from '../auth/token.service.js';
+import { newShortCode, normalizeShortCode } from '../common/short-code.js';
 import { LanCentersService } from '../lan-centers/lan-centers.service.js';
 import { ZonesService } from '../zones/zones.service.js';
 import { PcsRepository, type PcRow } from './pcs.repository.js';
 import { AGENT_PORT, type AgentCommandInput, type AgentPort } from '../sessions/agent-port.js';
 
-const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
-
-/** 8 unambiguous characters shown as XXXX-XXXX. */
-export function newPairingCode(): string {
-  let code = '';
-  for (let i = 0; i < 8; i++) code += CODE_ALPHABET[randomInt(CODE_ALPHABET.length)];
-  return `${code.slice(0, 4)}-${code.slice(4)}`;
-}
-export const normalizePairingCode = (code: string) => code.toUpperCase().replace(/[^A-Z0-9]/g, '');
+export const newPairingCode = newShortCode;
+export const normalizePairingCode = normalizeShortCode;
 
 function toAgentCommand(command: PcCommand, actor: Actor): AgentCommandInput {
   switch (command.type) {

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { DB, type Db, type Tx } from '../db/database.js';
-import { customerPackages, deviceCredentials, lanCenters, pcs, sessionIntervals, sessions, users } from '../db/schema.js';
+import { customerPackages, deviceCredentials, guestTickets, lanCenters, pcs, sessionIntervals, sessions, users } from '../db/schema.js';
 import type { IntervalRow, SessionRow } from './session-pricing.js';
 
 @Injectable()
@@ -30,12 +30,29 @@ export class SessionsRepository {
     return rows.length > 0;
   }
 
+  /** A customer, with its guest ticket when it is one. */
   async customer(organizationId: string, userId: string, tx?: Tx) {
     const [row] = await (tx ?? this.db)
-      .select({ id: users.id, name: users.name })
+      .select({
+        id: users.id,
+        name: users.name,
+        guest: users.guest,
+        ticket: { lanCenterId: guestTickets.lanCenterId, expiresAt: guestTickets.expiresAt, closedAt: guestTickets.closedAt },
+      })
       .from(users)
+      .leftJoin(guestTickets, eq(guestTickets.userId, users.id))
       .where(and(eq(users.organizationId, organizationId), eq(users.id, userId), eq(users.role, 'CLIENT')));
     return row;
+  }
+
+  /** A session on this account that is starting, running or paused. */
+  async hasLiveSession(tx: Tx, accountId: string): Promise<boolean> {
+    const rows = await tx
+      .select({ id: sessions.id })
+      .from(sessions)
+      .where(and(eq(sessions.accountId, accountId), inArray(sessions.status, ['PENDING', 'ACTIVE', 'PAUSED'])))
+      .limit(1);
+    return rows.length > 0;
   }
 
   async insert(tx: Tx, values: typeof sessions.$inferInsert): Promise<SessionRow> {

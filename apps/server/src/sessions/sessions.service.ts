@@ -130,14 +130,23 @@ export class SessionsService {
     if (customerId) {
       const customer = await this.repo.customer(organizationId, customerId, tx);
       if (!customer) throw notFound('customer');
+      if (customer.guest) {
+        // a guest ticket: usable at its own LAN center, while open, at the guest rate
+        if (customer.ticket?.lanCenterId !== pc.lanCenterId) throw notFound('customer');
+        if (customer.ticket.closedAt || customer.ticket.expiresAt.getTime() <= nowMs) throw new AppError('GUEST_TICKET_CLOSED');
+        if (!input.freeGrant) kind = 'GUEST_PREPAID';
+        if (kind === 'GUEST_PREPAID' && snapshot!.ratePerHourMinor === 0) throw new AppError('TARIFF_NOT_CONFIGURED');
+      }
       const account = await this.ledgerRepo.lockAccount(tx, organizationId, customerId);
       if (!account) throw notFound('customer');
       accountId = account.id;
+      // one walk-in, one PC at a time: the ticket's money is never promised to two agents
+      if (customer.guest && (await this.repo.hasLiveSession(tx, account.id))) throw new AppError('GUEST_TICKET_IN_USE');
       if (!input.freeGrant) {
-        const creditLimit = await this.ledgerRepo.creditLimit(tx, organizationId);
+        const creditLimit = await this.creditFor(tx, organizationId, kind);
         const available = account.balanceMinor - (await this.ledger.runningCost(tx, account, nowMs)) + creditLimit;
         const packages = enginePackages(await this.ledgerRepo.packagesOf(tx, organizationId, customerId), pc.zoneId);
-        const seconds = timeAffordable({ tariff: engineTariff(snapshot!), member: true, fromMs: nowMs, balanceMinor: Math.max(0, available), packages });
+        const seconds = timeAffordable({ tariff: engineTariff(snapshot!), member: kind === 'MEMBER', fromMs: nowMs, balanceMinor: Math.max(0, available), packages });
         const unit = snapshot!.granularity === 'minute' ? 60 : 1;
         if (seconds < unit) {
           throw new AppError('INSUFFICIENT_BALANCE', { availableMinor: available });
@@ -184,6 +193,11 @@ export class SessionsService {
       );
     }
     return session;
+  }
+
+  /** How far below zero the session's account may go: a guest ticket never gets credit. */
+  private async creditFor(tx: Tx, organizationId: string, kind: SessionRow['kind']): Promise<number> {
+    return kind === 'GUEST_PREPAID' ? 0 : this.ledgerRepo.creditLimit(tx, organizationId);
   }
 
   /** Sends session.start to the agent and waits for its ack (outside any transaction). */
@@ -238,7 +252,7 @@ export class SessionsService {
         displayName = customer?.name ?? displayName;
         const account = await this.ledgerRepo.lockAccount(tx, session.organizationId, session.userId);
         if (account && session.kind !== 'FREE_GRANT') {
-          const creditLimit = await this.ledgerRepo.creditLimit(tx, session.organizationId);
+          const creditLimit = await this.creditFor(tx, session.organizationId, session.kind);
           const others = await this.ledger.runningCost(tx, account, Date.now(), session.id);
           balanceMinor = Math.max(0, account.balanceMinor - others + creditLimit);
           const holdings = await this.ledgerRepo.packagesOf(tx, session.organizationId, session.userId);
@@ -423,7 +437,7 @@ export class SessionsService {
     }
 
     const account = (await this.ledgerRepo.lockAccount(tx, session.organizationId, session.userId!))!;
-    const creditLimit = await this.ledgerRepo.creditLimit(tx, session.organizationId);
+    const creditLimit = await this.creditFor(tx, session.organizationId, session.kind);
     const otherRunning = await this.ledger.runningCost(tx, account, atMs, session.id);
     const coverable = Math.max(0, account.balanceMinor - otherRunning + creditLimit);
     const charge = Math.min(quote.amountMinor, coverable);

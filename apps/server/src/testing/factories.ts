@@ -118,3 +118,20 @@ export async function balanceOf(app: TestApp, token: string, customerId: string)
   expect(res.status, JSON.stringify(res.body)).toBe(200);
   return res.body.balanceMinor;
 }
+
+/** Sells a guest ticket at the counter (the token's owner needs an open shift): its one-time code and account. */
+export async function newGuestTicket(
+  app: TestApp,
+  org: OrgFixture,
+  token: string,
+  amountMinor = 1_000,
+  overrides: Record<string, unknown> = {},
+): Promise<{ id: string; code: string; customerId: string; sale: any }> {
+  const res = await app.request('POST', '/api/v1/guest-tickets', {
+    token,
+    headers: { 'idempotency-key': idem() },
+    body: { lanCenterId: org.lanCenterId, amountMinor, paymentMethod: 'CASH', ...overrides },
+  });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  return { id: res.body.ticket.id, code: res.body.code, customerId: res.body.ticket.customerId, sale: res.body };
+}

@@ -3,6 +3,7 @@
 import {
   type accountSchema,
   type Customer,
+  type GuestTicket,
   type SessionDto,
   type ShiftDto,
   type TariffDto,
@@ -24,7 +25,10 @@ export const moneyKeys = {
   shift: (id: string) => ['shift', id] as const,
   tariff: (zoneId: string) => ['tariff', zoneId] as const,
   sessions: (lanId: string) => ['sessions', lanId] as const,
+  guestTickets: (lanId: string, status: GuestTicketFilter) => ['guest-tickets', lanId, status] as const,
 };
+
+export type GuestTicketFilter = 'open' | 'closed' | 'all';
 
 /** A fresh idempotency key: generated once per user intent (when a money form opens). */
 export function newIdempotencyKey(): string {
@@ -128,6 +132,17 @@ export function useLanSessions(lanId: string | undefined) {
   });
 }
 
+/** Guest tickets of a LAN center with their money left (kept fresh while sessions consume it). */
+export function useGuestTickets(lanId: string | undefined, status: GuestTicketFilter) {
+  return useQuery({
+    queryKey: moneyKeys.guestTickets(lanId ?? '', status),
+    queryFn: async () =>
+      (await api<Page<GuestTicket>>(paths.guestTickets(lanId ?? ''), { query: { status, limit: 200 } })).items,
+    enabled: !!lanId,
+    refetchInterval: 20_000,
+  });
+}
+
 /** After a money movement: balances, ledger, the open shift's totals and the floor. */
 export async function invalidateMoney(qc: QueryClient, lanId?: string): Promise<void> {
   await Promise.all([
@@ -136,6 +151,7 @@ export async function invalidateMoney(qc: QueryClient, lanId?: string): Promise<
     qc.invalidateQueries({ queryKey: ['customers'] }),
     qc.invalidateQueries({ queryKey: ['transactions'] }),
     qc.invalidateQueries({ queryKey: ['shift'] }),
+    qc.invalidateQueries({ queryKey: ['guest-tickets'] }),
     ...(lanId
       ? [
           qc.invalidateQueries({ queryKey: keys.pcs(lanId) }),

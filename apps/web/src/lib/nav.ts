@@ -9,6 +9,7 @@ export const routes = {
   floor: '/',
   customers: '/customers/',
   customer: '/customers/detail/',
+  guestTickets: '/guest-tickets/',
   ledger: '/ledger/',
   shift: '/shift/',
   settings: '/settings/',

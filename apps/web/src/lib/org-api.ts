@@ -47,6 +47,9 @@ export const paths = {
   lanSessions: (lanId: string) => `/lan-centers/${lanId}/sessions`,
   sessionAction: (id: string, action: 'end' | 'pause' | 'resume') => `/sessions/${id}/${action}`,
   timePackages: () => '/time-packages',
+  guestTickets: (lanId: string) => `/lan-centers/${lanId}/guest-tickets`,
+  guestTicketSell: () => '/guest-tickets',
+  guestTicketClose: (id: string) => `/guest-tickets/${id}/close`,
 } as const;
 
 export const keys = {

@@ -1,8 +1,11 @@
 'use client';
 
+import { type Locale } from '@econtrol/contracts';
 import { forwardRef } from 'react';
-import { cn } from '@/lib/utils';
+import { Button } from '@/components/ui/button';
 import { Input } from '@/components/ui/input';
+import { formatMoney, minorDigits } from '@/lib/format';
+import { cn } from '@/lib/utils';
 
 /** Amount typed as text ("10", "10.50", "10,50"); parsed to minor units with parseMoney. */
 export const MoneyInput = forwardRef<
@@ -35,4 +38,33 @@ export function currencySymbol(currency: string, locale: string): string {
     .formatToParts(0)
     .find((p) => p.type === 'currency');
   return part?.value ?? currency;
+}
+
+/** One-tap amounts under a MoneyInput: picks the amount as the cashier would type it. */
+export function QuickAmounts({
+  amounts,
+  currency,
+  locale,
+  onPick,
+}: {
+  amounts: number[];
+  currency: string;
+  locale: Locale;
+  onPick: (typed: string) => void;
+}) {
+  return (
+    <div className="flex flex-wrap gap-2">
+      {amounts.map((q) => (
+        <Button
+          key={q}
+          size="sm"
+          variant="outline"
+          onClick={() => onPick(String(q / 10 ** minorDigits(currency)))}
+          className="tabular"
+        >
+          {formatMoney(q, currency, locale)}
+        </Button>
+      ))}
+    </div>
+  );
 }

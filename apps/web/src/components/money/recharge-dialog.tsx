@@ -1,6 +1,6 @@
 'use client';
 
-import { type Customer, tenderMethodSchema } from '@econtrol/contracts';
+import { type Customer } from '@econtrol/contracts';
 import { useQueryClient } from '@tanstack/react-query';
 import { useLocale, useTranslations } from 'next-intl';
 import { useEffect, useRef, useState } from 'react';
@@ -15,11 +15,8 @@ import { formatMoney, parseMoney } from '@/lib/format';
 import { useLanCenter } from '@/lib/lan-center';
 import { invalidateMoney, newIdempotencyKey } from '@/lib/money-api';
 import { paths } from '@/lib/org-api';
-import { cn } from '@/lib/utils';
-import { currencySymbol, MoneyInput } from './money-input';
-
-type Method = (typeof tenderMethodSchema.options)[number];
-const methods = tenderMethodSchema.options;
+import { currencySymbol, MoneyInput, QuickAmounts } from './money-input';
+import { PaymentMethodPicker, type TenderMethod } from './payment-method-picker';
 
 /**
  * Top up a customer's balance. The Idempotency-Key is created when the dialog opens and kept
@@ -41,7 +38,7 @@ export function RechargeDialog({
   const qc = useQueryClient();
   const toast = useToast();
   const [amount, setAmount] = useState('');
-  const [method, setMethod] = useState<Method>('CASH');
+  const [method, setMethod] = useState<TenderMethod>('CASH');
   const [reference, setReference] = useState('');
   const [fieldError, setFieldError] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -127,41 +124,8 @@ export function RechargeDialog({
             name="amount"
           />
         </Field>
-        <div className="flex flex-wrap gap-2">
-          {quick.map((q) => (
-            <Button
-              key={q}
-              size="sm"
-              variant="outline"
-              onClick={() => setAmount(String(q / 100))}
-              className="tabular"
-            >
-              {formatMoney(q, currency, locale)}
-            </Button>
-          ))}
-        </div>
-        <fieldset>
-          <legend className="mb-1.5 text-sm font-medium">{t('method')}</legend>
-          <div role="radiogroup" className="grid grid-cols-5 gap-1.5">
-            {methods.map((m) => (
-              <button
-                key={m}
-                type="button"
-                role="radio"
-                aria-checked={method === m}
-                onClick={() => setMethod(m)}
-                className={cn(
-                  'h-9 rounded-md border text-xs font-medium transition-colors focus-visible:outline-2 focus-visible:outline-ring',
-                  method === m
-                    ? 'border-primary bg-primary/10 text-primary'
-                    : 'border-border bg-surface hover:bg-muted',
-                )}
-              >
-                {t(`methods.${m}`)}
-              </button>
-            ))}
-          </div>
-        </fieldset>
+        <QuickAmounts amounts={quick} currency={currency} locale={locale} onPick={setAmount} />
+        <PaymentMethodPicker value={method} onChange={setMethod} />
         {method !== 'CASH' && (
           <Field label={t('reference')} hint={t('referenceHint')}>
             <Input value={reference} onChange={(e) => setReference(e.target.value)} maxLength={120} />

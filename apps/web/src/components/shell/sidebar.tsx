@@ -9,6 +9,7 @@ import {
   LogOut,
   type LucideIcon,
   Settings,
+  Ticket,
   Users,
 } from 'lucide-react';
 import Link from 'next/link';
@@ -25,7 +26,7 @@ import { cn } from '@/lib/utils';
 
 interface NavItem {
   href: string;
-  key: 'floor' | 'customers' | 'ledger' | 'shift' | 'settings';
+  key: 'floor' | 'customers' | 'guestTickets' | 'ledger' | 'shift' | 'settings';
   icon: LucideIcon;
   roles?: readonly Role[];
 }
@@ -33,6 +34,7 @@ interface NavItem {
 const nav: readonly NavItem[] = [
   { href: routes.floor, key: 'floor', icon: LayoutGrid },
   { href: routes.customers, key: 'customers', icon: Users },
+  { href: routes.guestTickets, key: 'guestTickets', icon: Ticket },
   { href: routes.ledger, key: 'ledger', icon: ArrowLeftRight },
   { href: routes.shift, key: 'shift', icon: Landmark },
   { href: routes.settings, key: 'settings', icon: Settings, roles: MANAGER_ROLES },
