@@ -85,7 +85,7 @@ export const guestTicketClosedSchema = z
   .object({
     ticket: guestTicketSchema,
     refundedMinor: z.int(),
-    transaction: transactionSchema.nullable().describe('The REFUND row (null when nothing was left)'),
+    transactions: z.array(transactionSchema).describe('The REFUND rows: one per recharge of the ticket it gives back, newest first (none when nothing was left)'),
   })
   .meta({ id: 'GuestTicketClosed' });
 export type GuestTicketClosed = z.infer<typeof guestTicketClosedSchema>;

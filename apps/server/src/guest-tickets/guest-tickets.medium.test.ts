@@ -18,6 +18,7 @@ import {
   newOrg,
   newPc,
   openShift,
+  recharge,
   setTariff,
   newZone,
   type OrgFixture,
@@ -301,6 +302,33 @@ describe('the guest code at the lock screen (S7)', () => {
 });
 
 describe('closing a ticket', () => {
+  it('a topped-up ticket gives back the top-up and the sale, each against its own payment; a manager’s gift is not paid out', async () => {
+    const c = await counter();
+    const t = await newGuestTicket(app(), c.org, c.cashier.token, 1_000);
+    const topUp = await recharge(app(), c.org, c.cashier.token, t.customerId, 500);
+    expect(topUp.status).toBe(201);
+    const closed = await close(c, t.id);
+    expect(closed.status, JSON.stringify(closed.body)).toBe(200);
+    expect(closed.body.refundedMinor).toBe(1_500);
+    expect(closed.body.transactions.map((r: { refundOfId: string; amountMinor: number }) => [r.refundOfId, r.amountMinor])).toEqual([
+      [topUp.body.transaction.id, -500],
+      [t.sale.transaction.id, -1_000],
+    ]);
+    expect((await verifyLedger(app().database.db, c.org.organizationId)).mismatches).toEqual([]);
+
+    const gifted = await newGuestTicket(app(), c.org, c.cashier.token, 1_000);
+    const gift = await app().request('POST', `/api/v1/customers/${gifted.customerId}/adjustments`, {
+      token: c.org.managerToken,
+      headers: { 'idempotency-key': idem() },
+      body: { amountMinor: 300, reason: 'Compensación por corte de luz' },
+    });
+    expect(gift.status, JSON.stringify(gift.body)).toBe(201);
+    const refused = await close(c, gifted.id);
+    expect(refused.status).toBe(422);
+    expect(refused.body.error).toMatchObject({ code: 'REFUND_EXCEEDS_ORIGINAL', details: { originalMinor: 1_000, balanceMinor: 1_300 } });
+    expect((await app().request('GET', `/api/v1/guest-tickets/${gifted.id}`, { token: c.cashier.token })).body.status).toBe('OPEN');
+  });
+
   it('refunds exactly what is left, in the shift, audited; the ledger still adds up', async () => {
     const c = await counter();
     const station = await newConsole(app(), c.org, c.zoneId);
@@ -316,15 +344,16 @@ describe('closing a ticket', () => {
     expect(closed.status, JSON.stringify(closed.body)).toBe(200);
     expect(closed.body.refundedMinor).toBe(left);
     expect(closed.body.ticket).toMatchObject({ status: 'CLOSED', balanceMinor: 0, timeByZone: [] });
-    expect(closed.body.transaction).toMatchObject({ type: 'REFUND', paymentMethod: 'CASH', amountMinor: -left, tenderedMinor: -left, refundOfId: t.sale.transaction.id, balanceAfterMinor: 0 });
+    expect(closed.body.transactions).toHaveLength(1);
+    expect(closed.body.transactions[0]).toMatchObject({ type: 'REFUND', paymentMethod: 'CASH', amountMinor: -left, tenderedMinor: -left, refundOfId: t.sale.transaction.id, balanceAfterMinor: 0 });
     const shift = await currentShift(c);
-    expect(closed.body.transaction.shiftId).toBe(shift.id);
+    expect(closed.body.transactions[0].shiftId).toBe(shift.id);
     expect(shift.totals.cashOutMinor).toBe(left);
     expect(shift.totals.byMethod.YAPE).toBe(2_000);
 
     const replay = await close(c, t.id, { reason: 'El cliente se retira' }, key);
     expect(replay.headers['idempotent-replayed']).toBe('true');
-    expect(replay.body.transaction.id).toBe(closed.body.transaction.id);
+    expect(replay.body.transactions[0].id).toBe(closed.body.transactions[0].id);
     const twice = await close(c, t.id);
     expect(twice.status).toBe(409);
     expect(twice.body.error.code).toBe('GUEST_TICKET_CLOSED');

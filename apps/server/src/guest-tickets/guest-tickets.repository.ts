@@ -63,6 +63,15 @@ export class GuestTicketsRepository {
     return row;
   }
 
+  /** The money paid in at the counter for this ticket (its sale and any top-up), newest first. */
+  async rechargesOf(tx: Tx, accountId: string) {
+    return tx
+      .select()
+      .from(transactions)
+      .where(and(eq(transactions.accountId, accountId), eq(transactions.type, 'RECHARGE')))
+      .orderBy(desc(transactions.createdAt), desc(transactions.id));
+  }
+
   async close(tx: Tx, id: string, closedBy: string, at: Date): Promise<void> {
     await tx.update(guestTickets).set({ closedAt: at, closedBy }).where(eq(guestTickets.id, id));
   }

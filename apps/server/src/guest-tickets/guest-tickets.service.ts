@@ -145,36 +145,43 @@ export class GuestTicketsService {
       if (!account) throw notFound('guest_ticket');
       if (await this.sessions.hasLiveSession(tx, account.id)) throw new AppError('GUEST_TICKET_IN_USE');
       const refundMinor = Math.max(0, account.balanceMinor);
-      let refund: TransactionRow | null = null;
+      const refunds: TransactionRow[] = [];
       if (refundMinor > 0) {
         const shift = await this.ledgerRepo.openShift(tx, organizationId, actor.userId, lanCenterId);
         if (!shift) throw new AppError('SHIFT_NOT_OPEN');
-        const sale = (await this.ledgerRepo.findTransaction(organizationId, ticket.saleTransactionId, tx))!;
-        const refunded = await this.ledgerRepo.refundedSoFar(tx, sale.id);
-        if (refunded + refundMinor > sale.amountMinor) {
-          throw new AppError('REFUND_EXCEEDS_ORIGINAL', { originalMinor: sale.amountMinor, refundedMinor: refunded });
+        // what is left is given back against the counter payments (sale, top-ups), newest first,
+        // each never beyond what it took
+        let left = refundMinor;
+        for (const paid of await this.repo.rechargesOf(tx, account.id)) {
+          const part = Math.min(left, paid.amountMinor - (await this.ledgerRepo.refundedSoFar(tx, paid.id)));
+          if (part <= 0) continue;
+          const { row } = await this.ledger.post(tx, {
+            organizationId,
+            lanCenterId,
+            userId: ticket.userId,
+            type: 'REFUND',
+            refundOfId: paid.id,
+            paymentMethod: input.refundMethod,
+            amountMinor: -part,
+            tenderedMinor: -part,
+            shiftId: shift.id,
+            actorId: actor.userId,
+            reason: input.reason ?? 'Cierre de ticket de invitado',
+            idempotencyKey: key,
+          });
+          refunds.push(row);
+          left -= part;
+          if (left === 0) break;
         }
-        ({ row: refund } = await this.ledger.post(tx, {
-          organizationId,
-          lanCenterId,
-          userId: ticket.userId,
-          type: 'REFUND',
-          refundOfId: sale.id,
-          paymentMethod: input.refundMethod,
-          amountMinor: -refundMinor,
-          tenderedMinor: -refundMinor,
-          shiftId: shift.id,
-          actorId: actor.userId,
-          reason: input.reason ?? 'Cierre de ticket de invitado',
-          idempotencyKey: key,
-        }));
+        // money that never came through the counter (e.g. a manager's adjustment) is not paid out
+        if (left > 0) throw new AppError('REFUND_EXCEEDS_ORIGINAL', { originalMinor: refundMinor - left, refundedMinor: 0, balanceMinor: refundMinor });
       }
       await this.repo.close(tx, id, actor.userId, new Date());
       await this.audit.record(
-        { organizationId, lanCenterId, actor, action: 'guest_ticket.closed', entityType: 'guest_ticket', entityId: id, details: { refundedMinor: refundMinor, refundMethod: input.refundMethod, transactionId: refund?.id ?? null, reason: input.reason ?? null } },
+        { organizationId, lanCenterId, actor, action: 'guest_ticket.closed', entityType: 'guest_ticket', entityId: id, details: { refundedMinor: refundMinor, refundMethod: input.refundMethod, transactionIds: refunds.map((r) => r.id), reason: input.reason ?? null } },
         tx,
       );
-      const body = { ticket: await this.toDto((await this.repo.find(organizationId, id, tx))!, tx), refundedMinor: refundMinor, transaction: refund ? toTransaction(refund) : null };
+      const body = { ticket: await this.toDto((await this.repo.find(organizationId, id, tx))!, tx), refundedMinor: refundMinor, transactions: refunds.map(toTransaction) };
       return { status: 200, body };
     });
     if (!stored.replayed) {
