@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
@@ -5,8 +6,8 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
-import { sql } from 'drizzle-orm';
-import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { sql, type SQL } from 'drizzle-orm';
+import type { PgDatabase, PgDialect, PgQueryResultHKT, PgSession } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import * as schema from './schema.js';
 
@@ -18,6 +19,19 @@ export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 export function rowsOf<T>(result: unknown): T[] {
   return (result as { rows: T[] }).rows;
 }
+/**
+ * Runs a raw statement as a named prepared statement: PostgreSQL parses and plans it once per
+ * connection instead of on every call (half the cost of a big CTE). PGlite runs it as is. Uses
+ * drizzle's own session, so its logger and type parsers apply. The name carries a hash of the text,
+ * since one name must always mean one text on a connection.
+ */
+export async function executePrepared<T>(db: Db | Tx, name: string, query: SQL): Promise<T[]> {
+  const internal = db as unknown as { dialect: PgDialect; session: PgSession };
+  const built = internal.dialect.sqlToQuery(query);
+  const named = `${name}_${createHash('sha1').update(built.sql).digest('hex').slice(0, 12)}`;
+  return rowsOf<T>(await internal.session.prepareQuery(built, undefined, named, false).execute());
+}
+
 export const DB = Symbol('DB');
 export const DATABASE = Symbol('DATABASE');
 

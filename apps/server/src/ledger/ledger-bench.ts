@@ -2,7 +2,8 @@
  * `npm run bench:ledger`: ledger operations per second through our real code path (LedgerService →
  * IdempotencyService → LedgerRepository → drizzle) against the SAME SQL statements issued through
  * bare `pg` (the ceiling): same statements (captured from drizzle's logger at run time), same
- * transaction boundaries, same pool size, same number of concurrent workers, same accounts.
+ * transaction boundaries, same pool size, same number of concurrent workers, same accounts. Both
+ * run them as named prepared statements (ours does on its one-statement hot path).
  *
  * PostgreSQL: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres); a fresh
  * database is created, migrated and dropped. PGlite runs once afterwards for information.
@@ -89,6 +90,9 @@ function captureLogger(capture: Target['capture']): Logger {
   };
 }
 
+/** Bare pg runs every statement as a named prepared statement, as our code does on its hot path. */
+const preparedOf = (text: string, values: unknown[]) => ({ name: `bare_${createHash('sha1').update(text).digest('hex').slice(0, 12)}`, text, values });
+
 async function postgresTarget(adminUrl: string): Promise<Target & { drop(): Promise<void> }> {
   const name = `econtrol_bench_${Date.now()}_${process.pid}`;
   const admin = new pg.Client({ connectionString: adminUrl });
@@ -105,13 +109,13 @@ async function postgresTarget(adminUrl: string): Promise<Target & { drop(): Prom
   for (const pool of [oursPool, barePool]) pool.on('error', () => undefined); // idle clients cut by the final drop
   const db = drizzlePg(oursPool, { schema, logger: captureLogger(capture) }) as unknown as Db;
   const bare: Bare = {
-    query: (text, params) => barePool.query(text, params),
+    query: (text, params) => barePool.query(preparedOf(text, params)),
     async transaction(work) {
       const client = await barePool.connect();
       try {
         await client.query('begin');
         try {
-          const result = await work((text, params) => client.query(text, params));
+          const result = await work((text, params) => client.query(preparedOf(text, params)));
           await client.query('commit');
           return result;
         } catch (error) {

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { and, desc, eq, getTableColumns, gte, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
-import { DB, rowsOf, type Db, type Tx } from '../db/database.js';
+import { DB, executePrepared, type Db, type Tx } from '../db/database.js';
 import { accounts, cashierShifts, customerPackages, organizations, sessionIntervals, sessions, timePackages, transactions, users } from '../db/schema.js';
 
 export type TransactionRow = typeof transactions.$inferSelect;
@@ -137,7 +137,7 @@ export class LedgerRepository {
     const shift = move.withShift
       ? sql`select id from cashier_shifts where organization_id = ${org}::uuid and cashier_id = ${move.actorId}::uuid and lan_center_id = ${move.lanCenterId}::uuid and status = 'OPEN'`
       : sql`select null::uuid as id`;
-    const [row] = rowsOf<{ body: Record<string, unknown> }>(await this.db.execute(sql`
+    const [row] = await executePrepared<{ body: Record<string, unknown> }>(this.db, 'ledger_quick_move', sql`
       with acct as (
         select a.id, o.credit_limit_minor as credit_limit
         from accounts a join organizations o on o.id = a.organization_id
@@ -174,7 +174,7 @@ export class LedgerRepository {
         insert into idempotency_keys (organization_id, key, scope, request_hash, response_status, response_body, completed_at)
         select ${org}::uuid, ${key}::text, ${move.scope}::text, ${move.requestHash}::text, 201, response.body, now() from response
       )
-      select body from response`));
+      select body from response`);
     return row?.body ?? null;
   }
 
