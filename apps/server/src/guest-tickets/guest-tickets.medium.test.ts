@@ -14,6 +14,7 @@ import {
   idem,
   newCashier,
   newConsole,
+  newCustomer,
   newGuestTicket,
   newOrg,
   newPc,
@@ -298,6 +299,40 @@ describe('the guest code at the lock screen (S7)', () => {
     const poor = await newGuestTicket(app(), c.org, c.cashier.token, 1);
     const refused = await app().request('POST', '/api/v1/sessions', { token: c.cashier.token, headers: { 'idempotency-key': idem() }, body: { pcId: station.id, customerId: poor.customerId } });
     expect(refused.body.error.code).toBe('INSUFFICIENT_BALANCE');
+  });
+
+  it('a sale charged to a ticket never goes on credit, though members may (idle and while it plays)', async () => {
+    const c = await counter();
+    await app().database.db.update(organizations).set({ creditLimitMinor: 10_000 }).where(eq(organizations.id, c.org.organizationId));
+    const t = await newGuestTicket(app(), c.org, c.cashier.token, 500);
+    const sell = (customerId: string, amountMinor: number) =>
+      app().request('POST', `/api/v1/customers/${customerId}/charges`, {
+        token: c.cashier.token,
+        headers: { 'idempotency-key': idem() },
+        body: { lanCenterId: c.org.lanCenterId, amountMinor, type: 'STORE_PURCHASE', reason: 'Gaseosa' },
+      });
+    const account = async (customerId: string) => (await app().request('GET', `/api/v1/customers/${customerId}/account`, { token: c.cashier.token })).body;
+    expect(await account(t.customerId)).toMatchObject({ balanceMinor: 500, availableMinor: 500, creditLimitMinor: 0 });
+    const over = await sell(t.customerId, 501);
+    expect(over.status, JSON.stringify(over.body)).toBe(402);
+    expect(over.body.error.code).toBe('INSUFFICIENT_BALANCE');
+    const exact = await sell(t.customerId, 200);
+    expect(exact.status, JSON.stringify(exact.body)).toBe(201);
+    expect(exact.body).toMatchObject({ balanceMinor: 300, availableMinor: 300 });
+    // while the ticket plays, the careful path (running cost counted) holds the same floor
+    const station = await newConsole(app(), c.org, c.zoneId);
+    const started = await app().request('POST', '/api/v1/sessions', { token: c.cashier.token, headers: { 'idempotency-key': idem() }, body: { pcId: station.id, customerId: t.customerId } });
+    expect(started.status, JSON.stringify(started.body)).toBe(201);
+    await sleep(1_100); // at 1.00/s the running session has used at least 1.00 of the 3.00
+    const playing = await sell(t.customerId, 300);
+    expect(playing.body.error?.code, JSON.stringify(playing.body)).toBe('INSUFFICIENT_BALANCE');
+    await endSession(c, started.body.id);
+    // a member of the same company may go below zero down to the limit
+    const member = await newCustomer(app(), c.org);
+    const onCredit = await sell(member.id, 2_500);
+    expect(onCredit.status, JSON.stringify(onCredit.body)).toBe(201);
+    expect(onCredit.body).toMatchObject({ balanceMinor: -2_500, availableMinor: 7_500 });
+    expect((await verifyLedger(app().database.db, c.org.organizationId)).mismatches).toEqual([]);
   });
 });
 

@@ -43,12 +43,24 @@ export interface LedgerFilter {
 /** A session is consuming the account (ACTIVE or PAUSED); served by sessions(account_id, status). */
 const liveSessionExists = sql`exists (select 1 from sessions s where s.account_id = "accounts"."id" and s.status in ('ACTIVE', 'PAUSED'))`;
 
+/** The account's credit limit: the organization's, but none for a guest ticket's account. */
+const accountCreditLimit = sql<number>`(select case when u.is_guest then 0 else o.credit_limit_minor end
+  from organizations o join users u on u.id = ${accounts.userId} where o.id = ${accounts.organizationId})`.mapWith(Number);
+
 @Injectable()
 export class LedgerRepository {
   constructor(@Inject(DB) private readonly db: Db) {}
 
   async creditLimit(tx: Tx, organizationId: string): Promise<number> {
     const [row] = await tx.select({ limit: organizations.creditLimitMinor }).from(organizations).where(eq(organizations.id, organizationId));
+    return row?.limit ?? 0;
+  }
+
+  async creditLimitOf(tx: Tx, organizationId: string, userId: string): Promise<number> {
+    const [row] = await tx
+      .select({ limit: accountCreditLimit })
+      .from(accounts)
+      .where(and(eq(accounts.organizationId, organizationId), eq(accounts.userId, userId)));
     return row?.limit ?? 0;
   }
 
@@ -68,15 +80,14 @@ export class LedgerRepository {
   }
 
   /**
-   * Locks the account for a spend and reads the organization's credit limit in the same round trip.
+   * Locks the account for a spend and reads its credit limit in the same round trip.
    * (Whether a session is live is read by a later statement: one evaluated while this one waited
    * for the lock would not see a session that the lock holder just started.)
    */
   async lockForSpend(tx: Tx, organizationId: string, userId: string): Promise<{ account: AccountRow; creditLimit: number } | undefined> {
     const [row] = await tx
-      .select({ account: accounts, creditLimit: organizations.creditLimitMinor })
+      .select({ account: accounts, creditLimit: accountCreditLimit })
       .from(accounts)
-      .innerJoin(organizations, eq(organizations.id, accounts.organizationId))
       .where(and(eq(accounts.organizationId, organizationId), eq(accounts.userId, userId)))
       .for('update', { of: accounts });
     return row;
@@ -96,7 +107,7 @@ export class LedgerRepository {
       .returning({
         id: accounts.id,
         balance: accounts.balanceMinor,
-        creditLimit: sql<number>`(select o.credit_limit_minor from organizations o where o.id = "accounts"."organization_id")`.mapWith(Number),
+        creditLimit: accountCreditLimit,
       });
     return row;
   }
@@ -139,8 +150,8 @@ export class LedgerRepository {
       : sql`select null::uuid as id`;
     const [row] = await executePrepared<{ body: Record<string, unknown> }>(this.db, 'ledger_quick_move', sql`
       with acct as (
-        select a.id, o.credit_limit_minor as credit_limit
-        from accounts a join organizations o on o.id = a.organization_id
+        select a.id, case when u.is_guest then 0 else o.credit_limit_minor end as credit_limit
+        from accounts a join organizations o on o.id = a.organization_id join users u on u.id = a.user_id
         where a.organization_id = ${org}::uuid and a.user_id = ${move.userId}::uuid
           and not exists (select 1 from idempotency_keys k where k.organization_id = ${org}::uuid and k.key = ${key})
       ), shift as (${shift}

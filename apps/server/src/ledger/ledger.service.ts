@@ -304,7 +304,7 @@ export class LedgerService {
     const { organizationId } = orgOf(actor);
     const account = await this.repo.findAccount(organizationId, customerId);
     if (!account) throw notFound('customer');
-    const creditLimit = await this.repo.creditLimit(db as unknown as Tx, organizationId);
+    const creditLimit = await this.repo.creditLimitOf(db as unknown as Tx, organizationId, customerId);
     const running = await this.runningCost(db, account);
     const packages = await this.repo.packagesOf(db, organizationId, customerId);
     return {
