@@ -6,17 +6,14 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import {
-  AGENT_PROTOCOL_VERSION,
-  agentConfigSchema,
-  errorCatalog,
-  type AgentCommand,
-  type AgentConfig,
-  type AgentEventBody,
-  type AgentLoginRequest,
-  type AgentWelcome,
-  type CommandAck,
-  type ErrorCode,
+import type {
+  AgentCommand,
+  AgentConfig,
+  AgentEventBody,
+  AgentLoginRequest,
+  AgentWelcome,
+  CommandAck,
+  ErrorCode,
 } from '@econtrol/contracts';
 import { AgentConnection, type ConnectionStatus } from './connection/agent-connection.js';
 import { backoffDelay, defaultBackoff } from './connection/backoff.js';
@@ -39,6 +36,8 @@ import {
   type StaffMessage,
 } from './local-api/local-api.js';
 import { createPlatform } from './platform/create-platform.js';
+import { AGENT_PROTOCOL_VERSION, errorCatalog } from './protocol/contracts-values.js';
+import { agentConfig } from './protocol/inbound.js';
 import type { Platform } from './platform/platform.js';
 import {
   ServerClock,
@@ -111,7 +110,7 @@ export class Agent implements LocalApiBackend {
       this.journal,
       loadOrCreateMachineSecret(o.machineSecretPath ?? join(o.dataDir, 'machine.key')),
     );
-    this.config = agentConfigSchema.parse(this.journal.getJson<unknown>(KV_CONFIG) ?? {});
+    this.config = agentConfig(this.journal.getJson<unknown>(KV_CONFIG) ?? {}, 'stored config');
     this.platform =
       o.platform ?? createPlatform({ log: this.log, powerEnabled: process.env.ECONTROL_AGENT_POWER === '1' });
     this.loginGateway = o.loginGateway ?? null;

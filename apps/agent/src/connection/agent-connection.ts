@@ -6,24 +6,24 @@
  * (S15) and PC_REVOKED. On every connect the journal (outbox) is flushed in seq order in batches.
  */
 import { randomUUID } from 'node:crypto';
-import {
-  AGENT_PROTOCOL_VERSION,
-  AGENT_SOCKET_NAMESPACE,
-  AGENT_SYNC_MAX_BATCH,
-  agentCommandSchema,
-  agentSocketEvents,
-  agentSyncAckSchema,
-  agentWelcomeSchema,
-  errorCodeSchema,
-  type AgentCommand,
-  type AgentHandshakeAuth,
-  type AgentWelcome,
-  type CommandAck,
-  type ErrorCode,
+import type {
+  AgentCommand,
+  AgentHandshakeAuth,
+  AgentWelcome,
+  CommandAck,
+  ErrorCode,
 } from '@econtrol/contracts';
 import { io, type Socket } from 'socket.io-client';
 import * as msgpackParser from 'socket.io-msgpack-parser';
 import type { Journal } from '../journal/journal.js';
+import { check } from '../protocol/check.js';
+import {
+  AGENT_PROTOCOL_VERSION,
+  AGENT_SOCKET_NAMESPACE,
+  AGENT_SYNC_MAX_BATCH,
+  agentSocketEvents,
+} from '../protocol/contracts-values.js';
+import { agentCommand, agentSyncAck, agentWelcome, isErrorCode } from '../protocol/inbound.js';
 import type { ServerClock } from '../session/server-clock.js';
 import { backoffDelay, defaultBackoff, type BackoffOptions } from './backoff.js';
 import { ServerApiError } from './server-api.js';
@@ -174,8 +174,8 @@ export class AgentConnection {
     });
     socket.on('connect_error', (err: Error & { data?: unknown }) => {
       const data = err.data as { code?: unknown; message?: unknown } | undefined;
-      const parsed = errorCodeSchema.safeParse(data?.code ?? err.message);
-      const code = parsed.success ? parsed.data : null;
+      const given = data?.code ?? err.message;
+      const code = isErrorCode(given) ? given : null;
       this.o.log?.(`connect error: ${code ?? err.message}`);
       if (code === 'AGENT_UPGRADE_REQUIRED' || code === 'PC_REVOKED') {
         return this.refused(code, typeof data?.message === 'string' ? data.message : undefined);
@@ -191,11 +191,11 @@ export class AgentConnection {
       if (reason !== 'io client disconnect') this.retryWithBackoff();
     });
     socket.on(agentSocketEvents.welcome, (raw: unknown) => {
-      const w = agentWelcomeSchema.safeParse(raw);
-      if (!w.success) return this.o.log?.('invalid welcome ignored');
-      const jump = this.o.clock.observe(w.data.serverNowMs, this.o.clock.monoNow());
+      const w = check(agentWelcome, raw);
+      if (!w.ok) return this.o.log?.(`invalid welcome ignored (${w.message})`);
+      const jump = this.o.clock.observe(w.value.serverNowMs, this.o.clock.monoNow());
       if (Math.abs(jump) > 1000) this.o.onAnchorJump?.(jump);
-      this.o.onWelcome(w.data);
+      this.o.onWelcome(w.value);
     });
     socket.on(agentSocketEvents.command, (raw: unknown, ack?: (a: CommandAck) => void) => {
       void this.handleCommand(raw).then((a) => ack?.(a));
@@ -205,17 +205,17 @@ export class AgentConnection {
   }
 
   private handleCommand(raw: unknown): Promise<CommandAck> {
-    const parsed = agentCommandSchema.safeParse(raw);
-    if (!parsed.success) {
+    const parsed = check(agentCommand, raw);
+    if (!parsed.ok) {
       const id = (raw as { commandId?: unknown } | null)?.commandId;
       return Promise.resolve({
         ok: false,
         commandId: typeof id === 'string' && /^[0-9a-f-]{36}$/i.test(id) ? id : null,
         code: 'VALIDATION_FAILED',
-        message: parsed.error.issues[0]?.message,
+        message: parsed.message,
       });
     }
-    const cmd = parsed.data;
+    const cmd = parsed.value;
     const seen = this.recentCommands.get(cmd.commandId);
     if (seen) return seen;
     const jump = this.o.clock.observe(cmd.serverNowMs, this.o.clock.monoNow());
@@ -272,18 +272,18 @@ export class AgentConnection {
           break;
         }
         const recv = this.o.clock.monoNow();
-        const ack = agentSyncAckSchema.safeParse(raw);
-        if (!ack.success) {
-          this.o.log?.('invalid sync ack');
+        const ack = check(agentSyncAck, raw);
+        if (!ack.ok) {
+          this.o.log?.(`invalid sync ack (${ack.message})`);
           retryLater = true;
           break;
         }
-        const jump = this.o.clock.observe(ack.data.serverNowMs, sent, recv);
+        const jump = this.o.clock.observe(ack.value.serverNowMs, sent, recv);
         if (Math.abs(jump) > 1000) this.o.onAnchorJump?.(jump);
         const okIds: string[] = [];
         let stop = false;
         const sentIds = new Set(batch.map((b) => b.eventId));
-        for (const r of ack.data.results) {
+        for (const r of ack.value.results) {
           if (!sentIds.has(r.eventId)) continue;
           if (r.ok) okIds.push(r.eventId);
           else if (!r.retryable) this.o.journal.deadLetter(r.eventId, r.code, r.message);

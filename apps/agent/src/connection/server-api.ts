@@ -2,20 +2,22 @@
  * REST calls the agent makes to the server: enrollment, token renewal, lock-screen login.
  * Errors carry the server's stable error code (ErrorBody) so the UI can show the right message.
  */
-import {
-  agentEnrollResponseSchema,
-  agentLoginResponseSchema,
-  agentTokenResponseSchema,
-  errorCodeSchema,
-  type AgentEnrollRequest,
-  type AgentEnrollResponse,
-  type AgentLoginRequest,
-  type AgentLoginResponse,
-  type AgentTokenResponse,
-  type ErrorCode,
+import type {
+  AgentEnrollRequest,
+  AgentEnrollResponse,
+  AgentLoginRequest,
+  AgentLoginResponse,
+  AgentTokenResponse,
+  ErrorCode,
 } from '@econtrol/contracts';
 import { request as httpRequest } from 'node:http';
-import type { z } from 'zod';
+import { check, type Check } from '../protocol/check.js';
+import {
+  agentEnrollResponse,
+  agentLoginResponse,
+  agentTokenResponse,
+  isErrorCode,
+} from '../protocol/inbound.js';
 
 export class ServerApiError extends Error {
   constructor(
@@ -81,24 +83,19 @@ export class ServerApi implements LoginGateway {
   constructor(private readonly o: ServerApiOptions) {}
 
   enroll(body: AgentEnrollRequest): Promise<AgentEnrollResponse> {
-    return this.post('/api/v1/agent/enroll', body, agentEnrollResponseSchema);
+    return this.post('/api/v1/agent/enroll', body, agentEnrollResponse);
   }
 
   token(deviceId: string, deviceSecret: string): Promise<AgentTokenResponse> {
-    return this.post('/api/v1/agent/token', { deviceId, deviceSecret }, agentTokenResponseSchema);
+    return this.post('/api/v1/agent/token', { deviceId, deviceSecret }, agentTokenResponse);
   }
 
   async login(request: AgentLoginRequest): Promise<AgentLoginResponse> {
     const token = this.o.accessToken ? await this.o.accessToken() : undefined;
-    return this.post('/api/v1/agent/login', request, agentLoginResponseSchema, token);
+    return this.post('/api/v1/agent/login', request, agentLoginResponse, token);
   }
 
-  private async post<S extends z.ZodType>(
-    path: string,
-    body: unknown,
-    schema: S,
-    token?: string,
-  ): Promise<z.infer<S>> {
+  private async post<T>(path: string, body: unknown, answer: Check<T>, token?: string): Promise<T> {
     const url = new URL(path, this.o.baseUrl);
     const headers: Record<string, string> = {
       'content-type': 'application/json',
@@ -131,16 +128,15 @@ export class ServerApi implements LoginGateway {
     }
     if (res.status < 200 || res.status >= 300) {
       const err = (json as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
-      const parsed = errorCodeSchema.safeParse(err?.code);
-      const code: ErrorCode = parsed.success
-        ? parsed.data
+      const code: ErrorCode = isErrorCode(err?.code)
+        ? err.code
         : res.status >= 500
           ? 'SERVICE_UNAVAILABLE'
           : 'BAD_REQUEST';
       throw new ServerApiError(code, res.status, typeof err?.message === 'string' ? err.message : undefined);
     }
-    const out = schema.safeParse(json);
-    if (!out.success) throw new ServerApiError('INTERNAL_ERROR', res.status, 'unexpected server answer');
-    return out.data;
+    const out = check(answer, json);
+    if (!out.ok) throw new ServerApiError('INTERNAL_ERROR', res.status, 'unexpected server answer');
+    return out.value;
   }
 }

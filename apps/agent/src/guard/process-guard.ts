@@ -46,6 +46,11 @@ export interface ProcessGuardOptions {
   log?: (msg: string) => void;
 }
 
+/** The normalized names of a process (name and aliases). */
+export function namesOf(p: ProcessInfo): string[] {
+  return [p.name, ...p.aliases].map(normalizeProcessName);
+}
+
 /** Pure decision for one process; `protectedPids` = self and ancestors. */
 export function decide(
   p: ProcessInfo,
@@ -57,9 +62,9 @@ export function decide(
     inScope: boolean;
     protectedPids: Set<number>;
   },
+  names: readonly string[] = namesOf(p),
 ): KillRule | null {
   if (p.system || p.pid <= 2 || ctx.protectedPids.has(p.pid)) return null;
-  const names = [p.name, ...p.aliases].map(normalizeProcessName);
   if (names.some((n) => ctx.block.has(n))) return 'block_list';
   if (ctx.locked && ctx.enforceAllow && ctx.inScope && !names.some((n) => ctx.allow.has(n)))
     return 'not_allowed_while_locked';
@@ -68,6 +73,10 @@ export function decide(
 
 export class ProcessGuard {
   private rules: GuardRules;
+  private block = new Set<string>();
+  private allow = new Set<string>();
+  /** Platforms hand back the same ProcessInfo object while a process is unchanged. */
+  private readonly names = new WeakMap<ProcessInfo, string[]>();
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<KillReport[]> | null = null;
   private readonly pending = new Map<string, { rule: KillRule; count: number; lastReport: number }>();
@@ -76,11 +85,14 @@ export class ProcessGuard {
 
   constructor(private readonly o: ProcessGuardOptions) {
     this.rules = o.rules;
+    this.updateRules(o.rules);
     this.selfPid = o.selfPid ?? process.pid;
   }
 
   updateRules(rules: GuardRules): void {
     this.rules = rules;
+    this.block = new Set(rules.blockList.map(normalizeProcessName));
+    this.allow = new Set(rules.allowList.map(normalizeProcessName));
   }
 
   /** Sweeps now, then every interval. */
@@ -118,8 +130,8 @@ export class ProcessGuard {
     const protectedPids = ancestors(this.selfPid, byPid);
     protectedPids.add(process.ppid);
     const ctx = {
-      block: new Set(this.rules.blockList.map(normalizeProcessName)),
-      allow: new Set(this.rules.allowList.map(normalizeProcessName)),
+      block: this.block,
+      allow: this.allow,
       locked: this.o.isLocked(),
       enforceAllow: this.rules.enforceAllowListWhenLocked && this.rules.allowList.length > 0,
       inScope: false,
@@ -129,7 +141,9 @@ export class ProcessGuard {
     const kills: KillReport[] = [];
     for (const p of procs) {
       ctx.inScope = this.inScope(p, byPid, roots);
-      const rule = decide(p, ctx);
+      let names = this.names.get(p);
+      if (!names) this.names.set(p, (names = namesOf(p)));
+      const rule = decide(p, ctx, names);
       if (!rule) continue;
       if (await this.o.platform.killProcess(p.pid)) {
         kills.push({ pid: p.pid, name: p.name, rule });

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { fileURLToPath } from 'node:url';
 import type { AgentEventBody } from '@econtrol/contracts';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -104,6 +105,36 @@ describe('journal (outbox)', () => {
     expect(j.loadSessionState()).toBeUndefined();
   });
 
+  it('records session ticks without rewriting the state; a new state clears the tick', () => {
+    const j = new Journal(':memory:');
+    j.saveSessionTick(5); // no session saved: nothing to update
+    expect(j.loadSessionState()).toBeUndefined();
+    j.saveSessionState({ lastSeenMs: 1 });
+    expect(j.loadSessionState()).toEqual({ state: { lastSeenMs: 1 }, tickMs: null });
+    j.saveSessionTick(2);
+    j.saveSessionTick(3);
+    expect(j.loadSessionState()).toEqual({ state: { lastSeenMs: 1 }, tickMs: 3 });
+    j.saveSessionState({ lastSeenMs: 4 });
+    expect(j.loadSessionState()).toEqual({ state: { lastSeenMs: 4 }, tickMs: null });
+    j.clearSessionState();
+    expect(j.loadSessionState()).toBeUndefined();
+  });
+
+  it('opens a journal written before session ticks existed (adds the column, keeps the session)', () => {
+    const path = tempDb();
+    const old = new DatabaseSync(path);
+    old.exec(
+      'CREATE TABLE session_state (id INTEGER PRIMARY KEY CHECK (id = 1), body TEXT NOT NULL);' +
+        `INSERT INTO session_state (id, body) VALUES (1, '{"lastSeenMs":7}');`,
+    );
+    old.close();
+    const j = new Journal(path);
+    expect(j.loadSessionState()).toEqual({ state: { lastSeenMs: 7 }, tickMs: null });
+    j.saveSessionTick(8);
+    expect(j.loadSessionState()?.tickMs).toBe(8);
+    j.close();
+  });
+
   it('survives SIGKILL of a writer process: every committed event is there, in order, with the last state', async () => {
     const path = tempDb();
     const journalModule = fileURLToPath(new URL('./journal.ts', import.meta.url));
@@ -137,7 +168,7 @@ describe('journal (outbox)', () => {
     expect(events.length).toBeGreaterThanOrEqual(200);
     const messages = events.map((e) => Number((e.event as { message: string }).message));
     expect(messages).toEqual(messages.map((_, k) => k + 1));
-    expect(j.loadSessionState<{ i: number }>()?.i).toBe(events.length);
+    expect(j.loadSessionState<{ i: number }>()?.state.i).toBe(events.length);
     j.close();
   });
 });

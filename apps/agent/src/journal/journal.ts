@@ -4,8 +4,9 @@
  *   server acked it. `seq` is an AUTOINCREMENT key, so it is strictly increasing and never reused,
  *   even after deletions or restarts; replay order is `seq` order.
  * - `dead_letter`: events the server refused for good (`retryable: false`), kept for support.
- * - `session_state`: the running session, rewritten every tick (≈1 s), so SIGKILL or power loss
- *   loses at most about one tick of billed time and the session resumes on restart (S2).
+ * - `session_state`: the running session, so SIGKILL or power loss loses at most about one tick
+ *   (≈1 s) of billed time and the session resumes on restart (S2). The body is rewritten when the
+ *   session changes; each tick only updates `tick_ms` (one small prepared UPDATE).
  * - `kv`: small settings (config, last server-time anchor, encrypted device credential, flags).
  *
  * Durability: WAL + synchronous=NORMAL. A committed transaction survives a process crash (SIGKILL);
@@ -50,6 +51,7 @@ export class Journal {
     kvDel: StatementSync;
     stateGet: StatementSync;
     stateSet: StatementSync;
+    stateTick: StatementSync;
     stateDel: StatementSync;
   };
 
@@ -78,8 +80,12 @@ export class Journal {
         dead_wall_ms INTEGER NOT NULL
       );
       CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-      CREATE TABLE IF NOT EXISTS session_state (id INTEGER PRIMARY KEY CHECK (id = 1), body TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS session_state (id INTEGER PRIMARY KEY CHECK (id = 1), body TEXT NOT NULL, tick_ms INTEGER);
     `);
+    const stateColumns = this.db.prepare("SELECT name FROM pragma_table_info('session_state')").all();
+    if (!stateColumns.some((c) => c.name === 'tick_ms')) {
+      this.db.exec('ALTER TABLE session_state ADD COLUMN tick_ms INTEGER');
+    }
     this.stmt = {
       insert: this.db.prepare(
         'INSERT INTO outbox (event_id, type, body, created_wall_ms) VALUES (?, ?, ?, ?) RETURNING seq',
@@ -100,10 +106,11 @@ export class Journal {
         'INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
       ),
       kvDel: this.db.prepare('DELETE FROM kv WHERE key = ?'),
-      stateGet: this.db.prepare('SELECT body FROM session_state WHERE id = 1'),
+      stateGet: this.db.prepare('SELECT body, tick_ms FROM session_state WHERE id = 1'),
       stateSet: this.db.prepare(
-        'INSERT INTO session_state (id, body) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET body = excluded.body',
+        'INSERT INTO session_state (id, body, tick_ms) VALUES (1, ?, NULL) ON CONFLICT(id) DO UPDATE SET body = excluded.body, tick_ms = NULL',
       ),
+      stateTick: this.db.prepare('UPDATE session_state SET tick_ms = ? WHERE id = 1'),
       stateDel: this.db.prepare('DELETE FROM session_state WHERE id = 1'),
     };
   }
@@ -205,13 +212,19 @@ export class Journal {
     this.setKv(key, JSON.stringify(value));
   }
 
-  loadSessionState<T>(): T | undefined {
-    const row = this.stmt.stateGet.get() as { body: string } | undefined;
-    return row ? (JSON.parse(row.body) as T) : undefined;
+  /** The saved session and the last tick recorded since (null: none since the body was saved). */
+  loadSessionState<T>(): { state: T; tickMs: number | null } | undefined {
+    const row = this.stmt.stateGet.get() as { body: string; tick_ms: number | null } | undefined;
+    return row ? { state: JSON.parse(row.body) as T, tickMs: row.tick_ms } : undefined;
   }
 
   saveSessionState(state: unknown): void {
     this.stmt.stateSet.run(JSON.stringify(state));
+  }
+
+  /** Records a tick of the saved session without rewriting it. */
+  saveSessionTick(tickMs: number): void {
+    this.stmt.stateTick.run(tickMs);
   }
 
   clearSessionState(): void {

@@ -138,12 +138,17 @@ describe('local API security', () => {
     expect((await call('GET', '/health')).json().diagnostics).toBeUndefined();
     expect((await call('POST', '/diagnostics/reset', tok(), {})).status).toBe(404);
     let resets = 0;
+    const probes: boolean[] = [];
     const diag = new LocalApi({
       backend: backendStub(new ServerApi({ baseUrl: backendUrl })),
       port: 0,
       agentVersion: 'test',
       protocolVersion: 1,
-      diagnostics: { snapshot: () => ({ outboxBacklog: 3 }), reset: () => void resets++ },
+      diagnostics: {
+        snapshot: () => ({ outboxBacklog: 3 }),
+        reset: () => void resets++,
+        probes: (on) => void probes.push(on),
+      },
     });
     const diagPort = await diag.listen();
     try {
@@ -157,6 +162,16 @@ describe('local API security', () => {
       expect((await post({})).status).toBe(401);
       expect((await post({ 'x-agent-token': diag.token })).status).toBe(200);
       expect(resets).toBe(1);
+      const setProbes = (headers: Record<string, string>, body: unknown) =>
+        fetch(`http://127.0.0.1:${diagPort}/diagnostics/probes`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...headers },
+          body: JSON.stringify(body),
+        });
+      expect((await setProbes({}, { on: false })).status).toBe(401);
+      expect((await setProbes({ 'x-agent-token': diag.token }, { on: 'no' })).status).toBe(400);
+      expect((await setProbes({ 'x-agent-token': diag.token }, { on: false })).status).toBe(200);
+      expect(probes).toEqual([false]);
     } finally {
       await diag.close();
     }

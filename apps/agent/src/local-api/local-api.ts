@@ -14,17 +14,11 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  agentLoginRequestSchema,
-  errorCatalog,
-  uuidSchema,
-  type AgentLoginRequest,
-  type ErrorCode,
-  type Locale,
-  type ShopProduct,
-} from '@econtrol/contracts';
-import { z } from 'zod';
+import type { AgentLoginRequest, ErrorCode, Locale, ShopProduct } from '@econtrol/contracts';
 import type { ConnectionStatus } from '../connection/agent-connection.js';
+import { bool, check, object } from '../protocol/check.js';
+import { errorCatalog } from '../protocol/contracts-values.js';
+import { agentLoginRequest, extendRequest, orderRequest } from '../protocol/inbound.js';
 import type { SessionStatusView } from '../session/session-manager.js';
 import { renderPage } from './ui-page.js';
 
@@ -73,25 +67,15 @@ export interface LocalApiOptions {
   agentVersion: string;
   protocolVersion: number;
   log?: (msg: string) => void;
-  /** Opt-in diagnostics: shown in `GET /health`, reset by `POST /diagnostics/reset` (token). */
-  diagnostics?: { snapshot(): object; reset(): void };
+  /**
+   * Opt-in diagnostics: shown in `GET /health`; `POST /diagnostics/reset` and
+   * `POST /diagnostics/probes {"on": boolean}` (token).
+   */
+  diagnostics?: { snapshot(): object; reset(): void; probes(on: boolean): void };
 }
 
 const MAX_BODY = 16 * 1024;
-
-const extendSchema = z.object({
-  minutes: z
-    .int()
-    .min(1)
-    .max(24 * 60),
-});
-const orderSchema = z.object({
-  items: z
-    .array(z.object({ productId: uuidSchema, quantity: z.int().min(1).max(99) }))
-    .min(1)
-    .max(50),
-  note: z.string().max(300).optional(),
-});
+const probesRequest = object({ on: bool });
 
 class HttpError extends Error {
   constructor(
@@ -184,11 +168,19 @@ export class LocalApi {
       res.writeHead(204).end();
       return;
     }
-    if (method === 'POST' && path === '/diagnostics/reset' && this.o.diagnostics) {
+    if (method === 'POST' && path.startsWith('/diagnostics/') && this.o.diagnostics) {
       if (!this.checkToken(req))
         return this.sendError(res, 401, 'UNAUTHENTICATED', 'Missing or wrong agent token');
-      this.o.diagnostics.reset();
-      return this.sendJson(res, 200, { ok: true });
+      if (path === '/diagnostics/reset') {
+        this.o.diagnostics.reset();
+        return this.sendJson(res, 200, { ok: true });
+      }
+      if (path === '/diagnostics/probes') {
+        const parsed = check(probesRequest, await readJson(req));
+        if (!parsed.ok) return this.sendError(res, 400, 'VALIDATION_FAILED', parsed.message);
+        this.o.diagnostics.probes(parsed.value.on);
+        return this.sendJson(res, 200, { ok: true });
+      }
     }
     const known = ROUTES.has(`${method} ${path}`);
     if (!known) {
@@ -205,23 +197,19 @@ export class LocalApi {
         case 'GET /settings':
           return this.sendJson(res, 200, b.settings());
         case 'POST /session/login': {
-          const body = await readJson(req);
-          const parsed = agentLoginRequestSchema.safeParse(body);
-          if (!parsed.success)
-            return this.sendError(res, 400, 'VALIDATION_FAILED', parsed.error.issues[0]?.message);
-          return this.sendResult(res, await b.login(parsed.data), 200);
+          const parsed = check(agentLoginRequest, await readJson(req));
+          if (!parsed.ok) return this.sendError(res, 400, 'VALIDATION_FAILED', parsed.message);
+          return this.sendResult(res, await b.login(parsed.value), 200);
         }
         case 'POST /session/extend': {
-          const parsed = extendSchema.safeParse(await readJson(req));
-          if (!parsed.success)
-            return this.sendError(res, 400, 'VALIDATION_FAILED', parsed.error.issues[0]?.message);
-          return this.sendResult(res, b.requestExtension(parsed.data.minutes), 202);
+          const parsed = check(extendRequest, await readJson(req));
+          if (!parsed.ok) return this.sendError(res, 400, 'VALIDATION_FAILED', parsed.message);
+          return this.sendResult(res, b.requestExtension(parsed.value.minutes), 202);
         }
         case 'POST /store/order': {
-          const parsed = orderSchema.safeParse(await readJson(req));
-          if (!parsed.success)
-            return this.sendError(res, 400, 'VALIDATION_FAILED', parsed.error.issues[0]?.message);
-          return this.sendResult(res, b.order(parsed.data.items, parsed.data.note), 202);
+          const parsed = check(orderRequest, await readJson(req));
+          if (!parsed.ok) return this.sendError(res, 400, 'VALIDATION_FAILED', parsed.message);
+          return this.sendResult(res, b.order(parsed.value.items, parsed.value.note), 202);
         }
         case 'POST /session/end':
           await readJson(req);

@@ -4,7 +4,7 @@
  * configurable command that is a dry-run unless explicitly enabled (so a developer's machine never
  * powers off because a test sent `pc.shutdown`).
  */
-import { lstatSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { closeSync, lstatSync, openSync, readdirSync, readlinkSync, readSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { nodeExec } from './exec.js';
 import type { ExecFn, Platform, ProcessInfo } from './platform.js';
@@ -32,6 +32,29 @@ interface Cached {
 }
 
 const PF_KTHREAD = 0x00200000;
+/** A known pid's `stat` is read again every this many scans (a third of them per scan). */
+const REVALIDATE_EVERY = 3;
+
+/**
+ * One small /proc file. readFileSync sees size 0 there and allocates 64 KB per call; this reuses
+ * one buffer (`stat` and `cmdline` fit; a longer cmdline is cut, argv[0] is within it).
+ */
+const scratch = Buffer.allocUnsafe(8192);
+function readProcFile(path: string): string | null {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return null;
+  }
+  try {
+    return scratch.toString('latin1', 0, readSync(fd, scratch, 0, scratch.length, 0));
+  } catch {
+    return null;
+  } finally {
+    closeSync(fd);
+  }
+}
 
 export class LinuxPlatform implements Platform {
   readonly os = 'linux' as const;
@@ -47,11 +70,13 @@ export class LinuxPlatform implements Platform {
   }
 
   /**
-   * Reads /proc. Known pids are re-validated cheaply (one small read of `stat` every 3rd scan:
-   * catches exec() into another program and pid reuse); new pids are read fully.
+   * Reads /proc. New pids are read fully; known ones are re-validated cheaply (one small read of
+   * `stat`: catches exec() into another program and pid reuse), a third of them per scan so that
+   * no scan does them all at once. Kernel threads are re-validated too: one that exits can hand its
+   * pid to a user program between two scans, which must not inherit the kernel thread's exemption.
    */
   listProcesses(): Promise<ProcessInfo[]> {
-    const fullRefresh = this.scans++ % 3 === 0;
+    const slot = this.scans++ % REVALIDATE_EVERY;
     const seen = new Set<number>();
     const out: ProcessInfo[] = [];
     let entries: string[];
@@ -67,7 +92,7 @@ export class LinuxPlatform implements Platform {
       if (!Number.isInteger(pid)) continue;
       seen.add(pid);
       const cached = this.cache.get(pid);
-      if (cached && !fullRefresh) {
+      if (cached && pid % REVALIDATE_EVERY !== slot) {
         out.push(cached.info);
         continue;
       }
@@ -79,11 +104,9 @@ export class LinuxPlatform implements Platform {
   }
 
   private readProcess(pid: number, cached: Cached | undefined): ProcessInfo | null {
-    const dir = join(this.procRoot, String(pid));
-    let stat: string;
-    try {
-      stat = readFileSync(join(dir, 'stat'), 'latin1');
-    } catch {
+    const dir = `${this.procRoot}/${pid}`;
+    const stat = readProcFile(`${dir}/stat`);
+    if (stat === null) {
       this.cache.delete(pid);
       return null;
     }
@@ -104,18 +127,14 @@ export class LinuxPlatform implements Platform {
     }
     let exeName: string | null = null;
     try {
-      exeName = basename(readlinkSync(join(dir, 'exe')).replace(/ \(deleted\)$/, ''));
+      exeName = basename(readlinkSync(`${dir}/exe`).replace(/ \(deleted\)$/, ''));
     } catch {
       // other users' processes: not readable without privileges
     }
     let argv0: string | null = null;
-    try {
-      const cmdline = readFileSync(join(dir, 'cmdline'), 'latin1');
-      const first = cmdline.split('\0')[0];
-      if (first) argv0 = basename(first.split(' ')[0] ?? first);
-    } catch {
-      // process vanished
-    }
+    const cmdline = readProcFile(`${dir}/cmdline`);
+    const first = cmdline?.split('\0')[0];
+    if (first) argv0 = basename(first.split(' ')[0] ?? first);
     const system = pid <= 2 || ppid === 2 || (Number.isFinite(flags) && (flags & PF_KTHREAD) !== 0);
     const name = exeName ?? argv0 ?? comm;
     const aliases = [...new Set([comm, ...(argv0 ? [argv0] : []), ...(exeName ? [exeName] : [])])];

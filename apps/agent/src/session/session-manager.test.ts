@@ -288,6 +288,22 @@ describe('session manager', () => {
     expect(r.session.billedSeconds).toBe(70);
   });
 
+  it('a plain tick stores only its time; a change (going offline) stores the whole state', async () => {
+    let online = true;
+    const t = setup({ online: () => online });
+    t.clock.observe(T0, 0);
+    await t.sm.start(startCmd());
+    await t.run(3_000);
+    const saved = t.journal.loadSessionState<{ lastSeenMs: number; current: { offline: boolean } }>();
+    expect(saved?.state.lastSeenMs).toBe(T0);
+    expect(saved?.tickMs).toBe(T0 + 3_000);
+    online = false;
+    await t.run(1_000);
+    const after = t.journal.loadSessionState<{ lastSeenMs: number; current: { offline: boolean } }>();
+    expect(after?.state).toMatchObject({ lastSeenMs: T0 + 4_000, current: { offline: true } });
+    expect(after?.tickMs).toBeNull();
+  });
+
   it('S2: a session staff ended while the agent was down comes back locked and free', async () => {
     const d = mkdtempSync(join(tmpdir(), 'agent-s2b-'));
     dirs.push(d);

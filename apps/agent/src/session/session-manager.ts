@@ -10,8 +10,8 @@
  *   compares, prices a handful of intervals and writes one SQLite row (well under a millisecond).
  * - Ends exactly at the deadline instant (the interval is closed at the deadline, not at the late
  *   tick), warns at 5 and 1 minutes, locks on every end.
- * - State is persisted every tick; after a crash the stale interval is closed at the last persisted
- *   tick (≤ ~1 s lost), the PC stays locked while the agent asks the server whether the session is
+ * - State is persisted every tick (the whole state when it changed, else just the tick's time); after
+ *   a crash the stale interval is closed at the last persisted tick (≤ ~1 s lost), the PC stays locked while the agent asks the server whether the session is
  *   still running (S2), then resumes it (or ends it as `crash_recovered` when the server ended it).
  */
 import {
@@ -163,8 +163,10 @@ export class SessionManager {
 
   /** Loads a persisted session after a restart; the PC stays locked until {@link confirmRestored}. */
   restore(): boolean {
-    const s = this.o.journal.loadSessionState<PersistedSession>();
+    const saved = this.o.journal.loadSessionState<PersistedSession>();
+    const s = saved?.state;
     if (!s || s.v !== 1) return false;
+    if (saved.tickMs !== null) s.lastSeenMs = Math.max(s.lastSeenMs, saved.tickMs);
     if (s.current) {
       // The process that ran this interval is gone: close it at the last persisted tick.
       const end = Math.max(s.current.startMs, s.lastSeenMs);
@@ -322,7 +324,11 @@ export class SessionManager {
     const s = this.state;
     if (!s || this.resuming || s.paused || !s.current || this.ending) return;
     const now = this.o.clock.serverNow();
-    if (!this.o.isOnline()) s.current.offline = true;
+    let changed = false;
+    if (!s.current.offline && !this.o.isOnline()) {
+      s.current.offline = true;
+      changed = true;
+    }
     if (this.o.clock.monoNow() - this.plannedAtMono >= this.replanEveryMs) this.plan(false);
     const d = this.deadline;
     if (d && now >= d.atMs) {
@@ -336,9 +342,11 @@ export class SessionManager {
       if (left <= WARN1_S && !s.warned1) {
         s.warned1 = true;
         s.warned5 = true;
+        changed = true;
         this.o.onNotice?.({ kind: 'warning', minutes: 1, sessionId: s.sessionId });
       } else if (left <= WARN5_S && !s.warned5) {
         s.warned5 = true;
+        changed = true;
         this.o.onNotice?.({ kind: 'warning', minutes: 5, sessionId: s.sessionId });
       }
       if (leftMs <= this.tickMs && !this.finalTimer) {
@@ -351,7 +359,8 @@ export class SessionManager {
         );
       }
     }
-    this.persist();
+    if (changed) this.persist();
+    else this.o.journal.saveSessionTick(s.lastSeenMs);
   }
 
   /** Anchor jumped (new server time observation): re-plan on the next tick. */
