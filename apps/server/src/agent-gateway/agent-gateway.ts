@@ -14,10 +14,14 @@
  *
  * Scaled mode (REDIS_URL): the Socket.IO Redis adapter makes rooms cluster-wide. A command is a
  * broadcast-with-ack to the PC's room, so it reaches the agent on whichever instance holds its
- * socket and the ack comes back to the sender (the adapter relays both through Redis). No
- * correctness depends on the maps below: `sockets` only indexes the sockets this process holds
- * (to cut off a retired PC quickly) and `waiters` only wakes a waiting `session.start` early (it
+ * socket and the ack comes back to the sender (the adapter relays both through Redis). `sockets`
+ * indexes the sockets this process holds (to cut off a retired PC quickly, or an older socket of a
+ * PC that connected again elsewhere); `waiters` only wakes a waiting `session.start` early (it
  * re-polls the room anyway). See README "Scaled mode".
+ *
+ * Per-connection cost (10,000 agents per instance, `npm run bench:agents`): a handshake is one
+ * token check and one prepared query; the last-seen write is batched (PcPresenceService); checks
+ * and announcements to the other instances are batched per BATCH_MS.
  */
 import { randomUUID } from 'node:crypto';
 import type { Server as HttpServer } from 'node:http';
@@ -46,7 +50,6 @@ import { CONFIG, type AppConfig } from '../config/config.js';
 import { AppError } from '../common/app-error.js';
 import { TokenService } from '../auth/token.service.js';
 import { EventBus } from '../events/event-bus.js';
-import { DevicesRepository } from '../devices/devices.repository.js';
 import type { AgentCommandInput, AgentCommandResult, AgentPort } from '../sessions/agent-port.js';
 import { AgentGatewayRepository } from './agent-gateway.repository.js';
 import { PcPresenceService } from './pc-presence.service.js';
@@ -65,6 +68,8 @@ export interface AgentSocketContext {
   activeSessionId: string | null;
 }
 
+type HandshakeContext = NonNullable<Awaited<ReturnType<AgentGatewayRepository['handshakeContext']>>>;
+
 export type AgentSyncHandler = (ctx: AgentSocketContext, raw: unknown) => Promise<AgentSyncAck>;
 
 export const lanRoom = (lanCenterId: string) => `lan:${lanCenterId}`;
@@ -72,7 +77,11 @@ export const pcRoom = (pcId: string) => `pc:${pcId}`;
 
 /** Server-to-server events (scaled mode, through the adapter). */
 const AGENT_CONNECTED = 'ec:agent-connected';
+/** Batched form: [pcId, socketId][] (older instances only send AGENT_CONNECTED). */
+const AGENTS_CONNECTED = 'ec:agents-connected';
 const AGENT_RECHECK = 'ec:agent-recheck';
+/** Credential checks after `pc.updated`, and connect announcements, are batched over this window. */
+const BATCH_MS = 50;
 /** A `session.start` waiting for its agent re-polls the cluster at least this often. */
 const RECONNECT_POLL_MS = 500;
 
@@ -92,14 +101,20 @@ export class AgentGateway implements AgentPort, OnModuleInit, OnModuleDestroy {
   private nsp: Namespace | null = null;
   private redis: Redis[] = [];
   private readonly sockets = new Map<string, Socket>();
+  /** What the handshake read, for the welcome right after it. */
+  private readonly handshakes = new WeakMap<Socket, HandshakeContext>();
   private readonly waiters = new Map<string, Set<() => void>>();
+  private readonly recheckHere = new Set<string>();
+  private readonly recheckRemote = new Set<string>();
+  private recheckTimer: NodeJS.Timeout | null = null;
+  private readonly announced: [pcId: string, socketId: string][] = [];
+  private announceTimer: NodeJS.Timeout | null = null;
   private syncHandler: AgentSyncHandler | null = null;
   private unsubscribe: (() => void) | null = null;
   private readonly logger = new Logger('AgentGateway');
 
   constructor(
     @Inject(TokenService) private readonly tokens: TokenService,
-    @Inject(DevicesRepository) private readonly devices: DevicesRepository,
     @Inject(AgentGatewayRepository) private readonly repo: AgentGatewayRepository,
     @Inject(PcPresenceService) private readonly presence: PcPresenceService,
     @Inject(EventBus) private readonly events: EventBus,
@@ -109,27 +124,49 @@ export class AgentGateway implements AgentPort, OnModuleInit, OnModuleDestroy {
   onModuleInit(): void {
     // A PC retired (or re-enrolled) while connected is cut off at once.
     // Domain events are in-process: the other instances are asked to check their own sockets.
-    this.unsubscribe = this.events.on('pc.updated', ({ pcId }) => {
-      this.recheck(pcId);
-      if (this.redis.length) this.nsp?.serverSideEmit(AGENT_RECHECK, pcId);
-    });
+    this.unsubscribe = this.events.on('pc.updated', ({ pcId }) => this.recheck(pcId, true));
   }
 
-  /** Disconnects this process's socket of `pcId` if its credential or PC is no longer active. */
-  private recheck(pcId: string): void {
-    const socket = this.sockets.get(pcId);
-    if (!socket) return;
-    const ctx = socket.data as AgentSocketContext;
-    void this.devices.isActive(ctx.credentialId, pcId).then(
-      (active) => {
-        if (!active) socket.disconnect(true);
-      },
-      () => undefined,
-    );
+  /**
+   * Queues a check of this process's socket of `pcId` (disconnected if its credential or PC is no
+   * longer active) and, for a local event, asks the other instances too. Batched: one query and
+   * one Redis message per BATCH_MS, however many PCs changed (e.g. a floor coming online).
+   */
+  private recheck(pcId: string, tellOthers: boolean): void {
+    if (this.sockets.has(pcId)) this.recheckHere.add(pcId);
+    if (tellOthers && this.redis.length) this.recheckRemote.add(pcId);
+    if ((this.recheckHere.size || this.recheckRemote.size) && !this.recheckTimer) {
+      this.recheckTimer = setTimeout(() => void this.flushRechecks(), BATCH_MS);
+    }
+  }
+
+  private async flushRechecks(): Promise<void> {
+    this.recheckTimer = null;
+    const remote = [...this.recheckRemote];
+    this.recheckRemote.clear();
+    for (let i = 0; i < remote.length; i += 1000) this.nsp?.serverSideEmit(AGENT_RECHECK, remote.slice(i, i + 1000));
+    const sockets = [...this.recheckHere].flatMap((pcId) => {
+      const socket = this.sockets.get(pcId);
+      return socket ? [socket] : [];
+    });
+    this.recheckHere.clear();
+    if (!sockets.length) return;
+    try {
+      const active = await this.repo.activeCredentials(sockets.map((s) => (s.data as AgentSocketContext).credentialId));
+      for (const socket of sockets) {
+        const ctx = socket.data as AgentSocketContext;
+        if (active.get(ctx.credentialId) !== ctx.pcId) socket.disconnect(true);
+      }
+    } catch (error) {
+      this.logger.warn(`recheck of ${sockets.length} agents failed: ${(error as Error).message}`);
+    }
   }
 
   onModuleDestroy(): void {
     this.unsubscribe?.();
+    for (const timer of [this.recheckTimer, this.announceTimer]) if (timer) clearTimeout(timer);
+    this.recheckTimer = null;
+    this.announceTimer = null;
     const io = this.io;
     this.io = null;
     this.nsp = null;
@@ -181,7 +218,10 @@ export class AgentGateway implements AgentPort, OnModuleInit, OnModuleDestroy {
     nsp.on('connection', (socket) => void this.onConnection(socket));
     if (adapter) {
       nsp.on(AGENT_CONNECTED, (pcId: unknown) => typeof pcId === 'string' && this.wake(pcId));
-      nsp.on(AGENT_RECHECK, (pcId: unknown) => typeof pcId === 'string' && this.recheck(pcId));
+      nsp.on(AGENTS_CONNECTED, (list: unknown) => this.onAgentsConnected(list));
+      nsp.on(AGENT_RECHECK, (ids: unknown) => {
+        for (const pcId of Array.isArray(ids) ? (ids as unknown[]) : [ids]) if (typeof pcId === 'string') this.recheck(pcId, false);
+      });
     }
     this.io = io;
     this.nsp = nsp;
@@ -224,7 +264,11 @@ export class AgentGateway implements AgentPort, OnModuleInit, OnModuleDestroy {
     if (!auth.success) throw new AppError('TOKEN_INVALID');
     const claims = await this.tokens.verifyAccess(auth.data.token);
     if (claims.kind !== 'device' || !claims.pcId || !claims.organizationId) throw new AppError('TOKEN_INVALID');
-    if (!(await this.devices.isActive(claims.userId, claims.pcId))) throw new AppError('PC_REVOKED');
+    // The agent gave up waiting (overload, e.g. a reconnect storm): do not add a query for nobody.
+    if (socket.conn.readyState !== 'open') throw new AppError('SERVICE_UNAVAILABLE');
+    // One query: credential active + PC not retired, and what the welcome needs.
+    const found = await this.repo.handshakeContext(claims.userId, claims.pcId);
+    if (!found) throw new AppError('PC_REVOKED');
     const ctx: AgentSocketContext = {
       pcId: claims.pcId,
       credentialId: claims.userId,
@@ -236,16 +280,16 @@ export class AgentGateway implements AgentPort, OnModuleInit, OnModuleDestroy {
       activeSessionId: auth.data.activeSessionId,
     };
     socket.data = ctx;
+    this.handshakes.set(socket, found);
   }
 
   private async onConnection(socket: Socket): Promise<void> {
     const ctx = socket.data as AgentSocketContext;
+    const found = this.handshakes.get(socket);
+    this.handshakes.delete(socket);
     const previous = this.sockets.get(ctx.pcId);
     if (previous && previous.id !== socket.id) previous.disconnect(true);
     this.sockets.set(ctx.pcId, socket);
-    // An older socket of this PC on another instance (e.g. a half-open connection) is cut off, so
-    // a command reaches one agent only.
-    if (this.redis.length) socket.nsp.in(pcRoom(ctx.pcId)).except(socket.id).disconnectSockets(true);
     await socket.join([lanRoom(ctx.lanCenterId), pcRoom(ctx.pcId)]);
     socket.on('disconnect', () => {
       if (this.sockets.get(ctx.pcId) === socket) this.sockets.delete(ctx.pcId);
@@ -259,40 +303,62 @@ export class AgentGateway implements AgentPort, OnModuleInit, OnModuleDestroy {
       });
     });
     try {
-      await this.presence.seen(ctx.pcId, { agentVersion: ctx.agentVersion, protocolVersion: ctx.protocolVersion });
-      const found = await this.welcome(ctx.pcId);
+      // Not held for the batching window: a connect usually changes the PC's status (OFFLINE →
+      // AVAILABLE) and the agent is online from now on. Under load (a reconnect storm) the writes
+      // still group: what queues while MAX_FLUSHES_IN_FLIGHT batches are written goes together.
+      await this.presence.seen(ctx.pcId, { agentVersion: ctx.agentVersion, protocolVersion: ctx.protocolVersion }, { immediate: true });
       if (!found) {
         socket.disconnect(true);
         return;
       }
-      if (socket.connected) socket.emit(agentSocketEvents.welcome, found.welcome);
+      const live = found.live;
+      const welcome: AgentWelcome = {
+        serverNowMs: Date.now(),
+        pcId: ctx.pcId,
+        config: this.agentConfig(found),
+        activeSessionId: live && live.status !== 'PENDING' ? live.id : null,
+      };
+      if (socket.connected) socket.emit(agentSocketEvents.welcome, welcome);
       // The agent still runs a session the server ended while it was away (e.g. staff ended it
       // during a network cut): lock the PC now.
       const stale = ctx.activeSessionId;
-      if (stale && stale !== found.liveSessionId) {
+      if (stale && stale !== (live?.id ?? null)) {
         void this.send(ctx.pcId, { type: 'session.end', sessionId: stale, reason: 'staff' }, 5_000).catch(() => undefined);
       }
     } catch (error) {
       this.logger.warn(`welcome for ${ctx.pcId} failed: ${(error as Error).message}`);
     }
     this.wake(ctx.pcId);
-    if (this.redis.length && socket.connected) socket.nsp.serverSideEmit(AGENT_CONNECTED, ctx.pcId);
+    if (this.redis.length && socket.connected) this.announce(ctx.pcId, socket.id);
   }
 
-  private async welcome(pcId: string): Promise<{ welcome: AgentWelcome; liveSessionId: string | null } | undefined> {
-    const config = await this.agentConfig(pcId);
-    if (!config) return undefined;
-    const live = await this.repo.liveSession(pcId);
-    return {
-      welcome: { serverNowMs: Date.now(), pcId, config, activeSessionId: live && live.status !== 'PENDING' ? live.id : null },
-      liveSessionId: live?.id ?? null,
-    };
+  /**
+   * Tells the other instances (batched, one Redis message per BATCH_MS): they cut an older socket
+   * of the PC (e.g. a half-open connection), so a command reaches one agent only, and wake their
+   * `session.start` waiting for it.
+   */
+  private announce(pcId: string, socketId: string): void {
+    this.announced.push([pcId, socketId]);
+    this.announceTimer ??= setTimeout(() => {
+      this.announceTimer = null;
+      const batch = this.announced.splice(0);
+      for (let i = 0; i < batch.length; i += 1000) this.nsp?.serverSideEmit(AGENTS_CONNECTED, batch.slice(i, i + 1000));
+    }, BATCH_MS);
+  }
+
+  private onAgentsConnected(list: unknown): void {
+    if (!Array.isArray(list)) return;
+    for (const item of list as unknown[]) {
+      const [pcId, socketId] = Array.isArray(item) ? (item as unknown[]) : [];
+      if (typeof pcId !== 'string') continue;
+      const local = this.sockets.get(pcId);
+      if (local && local.id !== socketId) local.disconnect(true);
+      this.wake(pcId);
+    }
   }
 
   /** The agent's configuration from its LAN center's settings. */
-  async agentConfig(pcId: string): Promise<AgentConfig | undefined> {
-    const found = await this.devices.pcContext(pcId);
-    if (!found) return undefined;
+  private agentConfig(found: HandshakeContext): AgentConfig {
     const rawSettings = (found.lan.settings ?? {}) as { agent?: { heartbeatIntervalSeconds?: unknown } };
     const settings = lanCenterSettingsSchema.parse(found.lan.settings ?? {});
     const heartbeat =

@@ -43,13 +43,24 @@ export class AgentSyncService implements OnModuleInit {
   }
 
   async handle(ctx: AgentSocketContext, raw: unknown): Promise<AgentSyncAck> {
+    // The agent takes an ack's `serverNowMs` as the server time at the midpoint of its round trip
+    // (its clock anchor, which bills sessions). A heartbeat waits up to PRESENCE_FLUSH_MS for its
+    // batch, so the stamp is the midpoint of the time this server held the batch: with symmetric
+    // network legs that is exactly the agent's midpoint, however long the wait.
+    const receivedAt = Date.now();
+    const serverNow = () => Math.round((receivedAt + Date.now()) / 2);
     const request = agentSyncRequestSchema.safeParse(raw);
     if (!request.success) {
       const batchId = uuidSchema.safeParse((raw as { batchId?: unknown } | null)?.batchId);
-      return { batchId: batchId.success ? batchId.data : NIL_UUID, serverNowMs: Date.now(), results: [] };
+      return { batchId: batchId.success ? batchId.data : NIL_UUID, serverNowMs: serverNow(), results: [] };
     }
-    await this.presence.seen(ctx.pcId);
-    const ids = request.data.events.flatMap((e) => {
+    // Heartbeat-only batches ride the presence batch; one with state changes does not wait for it.
+    const types = request.data.events.map((e) => (e as { type?: unknown } | null)?.type);
+    const passiveOnly = types.every((t) => PASSIVE_EVENTS.has(t as AgentEvent['type']));
+    await this.presence.seen(ctx.pcId, {}, { immediate: !passiveOnly });
+    // Heartbeats are never stored, so never looked up.
+    const ids = request.data.events.flatMap((e, i) => {
+      if (types[i] === 'heartbeat') return [];
       const id = uuidSchema.safeParse((e as { eventId?: unknown } | null)?.eventId);
       return id.success ? [id.data] : [];
     });
@@ -96,7 +107,7 @@ export class AgentSyncService implements OnModuleInit {
       const firstFailed = results.findIndex((r) => !r.ok && r.retryable);
       if (firstFailed >= 0) results.splice(firstFailed + 1);
     }
-    return { batchId: request.data.batchId, serverNowMs: Date.now(), results };
+    return { batchId: request.data.batchId, serverNowMs: serverNow(), results };
   }
 
   private async applyOne(ctx: AgentSocketContext, raw: unknown): Promise<EventAck | undefined> {
