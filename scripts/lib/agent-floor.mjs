@@ -22,11 +22,9 @@ export function launcherFlags() {
 
 /** Builds the agent bundle always (esbuild, < 1 s) and the server only when dist is missing. */
 export function ensureBuilt() {
-  if (!existsSync(SERVER_MAIN)) {
-    console.log('› apps/server/dist is missing: building (tsc -b)');
-    const r = spawnSync(join(root, 'node_modules/.bin/tsc'), ['-b', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
-    if (r.status !== 0) process.exit(r.status ?? 1);
-  }
+  // Always the current code: incremental, fast when apps/server/dist is up to date.
+  const tsc = spawnSync(join(root, 'node_modules/.bin/tsc'), ['-b', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+  if (tsc.status !== 0 || !existsSync(SERVER_MAIN)) process.exit(tsc.status || 1);
   const r = spawnSync(process.execPath, ['esbuild.config.mjs'], { cwd: join(root, 'apps/agent'), stdio: ['ignore', 'ignore', 'inherit'] });
   if (r.status !== 0) process.exit(r.status ?? 1);
 }

@@ -15,6 +15,7 @@ import type {
   CommandAck,
   ErrorCode,
 } from '@econtrol/contracts';
+import { installZoneTable } from '@econtrol/billing';
 import { AgentConnection, type ConnectionStatus } from './connection/agent-connection.js';
 import { backoffDelay, defaultBackoff } from './connection/backoff.js';
 import { ServerApi, ServerApiError, type LoginGateway } from './connection/server-api.js';
@@ -111,6 +112,7 @@ export class Agent implements LocalApiBackend {
       loadOrCreateMachineSecret(o.machineSecretPath ?? join(o.dataDir, 'machine.key')),
     );
     this.config = agentConfig(this.journal.getJson<unknown>(KV_CONFIG) ?? {}, 'stored config');
+    this.useZoneTable(this.config);
     this.platform =
       o.platform ?? createPlatform({ log: this.log, powerEnabled: process.env.ECONTROL_AGENT_POWER === '1' });
     this.loginGateway = o.loginGateway ?? null;
@@ -309,9 +311,20 @@ export class Agent implements LocalApiBackend {
     const changedInterval = config.heartbeatIntervalSec !== this.config.heartbeatIntervalSec;
     this.config = config;
     this.journal.setJson(KV_CONFIG, config);
+    this.useZoneTable(config);
     this.guard.updateRules(config.guard);
     if (changedInterval) this.scheduleHeartbeat();
     void this.guard.sweep();
+  }
+
+  /** Local time from the server's offset table: no Intl formatter (~8 MB of ICU data) in the agent. */
+  private useZoneTable(config: AgentConfig): void {
+    if (!config.zoneTable) return;
+    try {
+      installZoneTable(config.zoneTable);
+    } catch (error) {
+      this.log(`zone table ignored: ${(error as Error).message}`);
+    }
   }
 
   private scheduleHeartbeat(): void {

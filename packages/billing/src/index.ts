@@ -29,7 +29,16 @@ export { BillingInputError } from './errors.js';
 export { charge, nextBoundaryMs, priceSession, quote, timeAffordable } from './engine.js';
 export { currencyMinorDigits, formatMinor } from './format.js';
 export { loyaltyPoints } from './loyalty.js';
-export { zonedParts, zonedTimeToMs, type LocalDateTime, type ZonedParts } from './time-zone.js';
+export {
+  buildZoneTable,
+  installZoneTable,
+  removeZoneTable,
+  zonedParts,
+  zonedTimeToMs,
+  type LocalDateTime,
+  type ZonedParts,
+  type ZoneTable,
+} from './time-zone.js';
 export type {
   Granularity,
   Interval,

@@ -54,7 +54,91 @@ export function assertTimeZone(timeZone: unknown): asserts timeZone is string {
   if (typeof timeZone !== 'string' || timeZone === '') {
     throw new BillingInputError(`timezone must be an IANA zone name, got ${describe(timeZone)}`);
   }
-  formatterFor(timeZone);
+  if (!zoneTables.has(timeZone)) formatterFor(timeZone);
+}
+
+/**
+ * A zone's UTC offsets over [fromMs, toMs): `offsets[i] = [instant ms, offset s]`, sorted, the
+ * first at fromMs; each offset holds until the next instant. Built by {@link buildZoneTable} where
+ * memory is cheap (the server) and installed where it is not (the PC agent): creating any
+ * `Intl.DateTimeFormat` costs ~8 MB of ICU data in RSS.
+ */
+export interface ZoneTable {
+  timeZone: string;
+  fromMs: number;
+  toMs: number;
+  offsets: [number, number][];
+}
+
+const zoneTables = new Map<string, ZoneTable>();
+const TABLE_STEP_MS = 6 * 3_600_000;
+
+/** The offsets of `timeZone` over [fromMs, toMs), to the second (uses Intl). */
+export function buildZoneTable(timeZone: string, fromMs: number, toMs: number): ZoneTable {
+  const at = (ms: number) => intlOffsetMs(ms, timeZone) / 1000;
+  const start = Math.floor(fromMs / 1000) * 1000;
+  const offsets: [number, number][] = [[start, at(start)]];
+  for (let lo = start; lo < toMs; lo += TABLE_STEP_MS) {
+    let hi = Math.min(lo + TABLE_STEP_MS, Math.ceil(toMs / 1000) * 1000);
+    const before = at(lo);
+    if (at(hi) === before) continue;
+    // One transition within a step (zones change at most a few times a year): find its second.
+    let low = lo;
+    while (hi - low > 1000) {
+      const mid = low + Math.floor((hi - low) / 2000) * 1000;
+      if (at(mid) === before) low = mid;
+      else hi = mid;
+    }
+    offsets.push([hi, at(hi)]);
+  }
+  return { timeZone, fromMs: start, toMs, offsets };
+}
+
+/**
+ * From now on, instants of `table.timeZone` inside its range are converted with the table, not
+ * Intl. Throws {@link BillingInputError} on a malformed table.
+ */
+export function installZoneTable(table: ZoneTable): void {
+  const { timeZone, fromMs, toMs, offsets } = table;
+  const ok =
+    typeof timeZone === 'string' &&
+    timeZone !== '' &&
+    Number.isSafeInteger(fromMs) &&
+    Number.isSafeInteger(toMs) &&
+    fromMs < toMs &&
+    Array.isArray(offsets) &&
+    offsets.length > 0 &&
+    offsets[0]?.[0] === fromMs &&
+    offsets.every(
+      ([ms, off], i) =>
+        Number.isSafeInteger(ms) &&
+        Number.isInteger(off) &&
+        Math.abs(off) <= 18 * 3600 &&
+        (i === 0 || ms > (offsets[i - 1]?.[0] ?? ms)),
+    );
+  if (!ok) throw new BillingInputError(`malformed zone table for ${describe(timeZone)}`);
+  zoneTables.set(timeZone, { timeZone, fromMs, toMs, offsets: offsets.map(([ms, off]) => [ms, off]) });
+  localCache.clear();
+}
+
+/** Back to Intl for `timeZone`. */
+export function removeZoneTable(timeZone: string): void {
+  if (zoneTables.delete(timeZone)) localCache.clear();
+}
+
+/** Offset (s) of `ms` from an installed table, or undefined when none covers it. */
+function tableOffsetS(ms: number, timeZone: string): number | undefined {
+  const table = zoneTables.get(timeZone);
+  if (table === undefined || ms < table.fromMs || ms >= table.toMs) return undefined;
+  const o = table.offsets;
+  let lo = 0;
+  let hi = o.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if ((o[mid]?.[0] ?? Infinity) <= ms) lo = mid;
+    else hi = mid - 1;
+  }
+  return o[lo]?.[1];
 }
 
 /** Days since 1970-01-01 of a proleptic Gregorian civil date. */
@@ -93,6 +177,22 @@ function wallAsUtc(
 
 /** Local wall-clock parts of `ms` in `timeZone` (milliseconds are dropped). */
 export function zonedParts(ms: number, timeZone: string): ZonedParts {
+  const offsetS = tableOffsetS(ms, timeZone);
+  if (offsetS !== undefined) {
+    const local = Math.floor(ms / 1000) + offsetS;
+    const days = Math.floor(local / 86_400);
+    const secondOfDay = local - days * 86_400;
+    return {
+      ...civilFromEpochDay(days),
+      hour: Math.floor(secondOfDay / 3600),
+      minute: Math.floor((secondOfDay % 3600) / 60),
+      second: secondOfDay % 60,
+    };
+  }
+  return intlZonedParts(ms, timeZone);
+}
+
+function intlZonedParts(ms: number, timeZone: string): ZonedParts {
   const v: Partial<Record<Intl.DateTimeFormatPartTypes, number>> = {};
   for (const p of formatterFor(timeZone).formatToParts(ms)) {
     if (p.type !== 'literal') v[p.type] = Number(p.value);
@@ -116,8 +216,13 @@ export function zonedParts(ms: number, timeZone: string): ZonedParts {
 
 /** UTC offset (ms, local − UTC) in force at instant `ms`. */
 export function offsetMs(ms: number, timeZone: string): number {
+  const offsetS = tableOffsetS(ms, timeZone);
+  return offsetS === undefined ? intlOffsetMs(ms, timeZone) : offsetS * 1000;
+}
+
+function intlOffsetMs(ms: number, timeZone: string): number {
   const whole = Math.floor(ms / 1000) * 1000;
-  const p = zonedParts(whole, timeZone);
+  const p = intlZonedParts(whole, timeZone);
   return wallAsUtc(p.year, p.month, p.day, p.hour, p.minute, p.second) - whole;
 }
 

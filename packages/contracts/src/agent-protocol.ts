@@ -242,6 +242,19 @@ export const agentConfigSchema = z.object({
     })
     .default({ blockList: [], allowList: [], enforceAllowListWhenLocked: true }),
   shopProducts: z.array(shopProductSchema).max(500).default([]),
+  zoneTable: z
+    .object({
+      timeZone: timezoneSchema,
+      fromMs: epochMsSchema,
+      toMs: epochMsSchema,
+      offsets: z
+        .array(z.tuple([epochMsSchema, z.int().min(-64_800).max(64_800)]))
+        .min(1)
+        .max(400)
+        .describe('[instant ms, UTC offset s], sorted; each holds until the next'),
+    })
+    .optional()
+    .describe("UTC offsets of `timezone` for the next two years (the agent converts local time without Intl's ICU data)"),
 });
 export type AgentConfig = z.infer<typeof agentConfigSchema>;
 

@@ -115,6 +115,15 @@ export function array<T>(item: Check<T>, size: { min?: number; max?: number } = 
   };
 }
 
+/** A two-item array (zod's `z.tuple([a, b])`). */
+export function pair<A, B>(a: Check<A>, b: Check<B>): Check<[A, B]> {
+  return (v, p) => {
+    if (!Array.isArray(v)) return fail(p, 'expected an array');
+    if (v.length !== 2) return fail(p, 'expected 2 items');
+    return [a(v[0], `${p}[0]`), b(v[1], `${p}[1]`)];
+  };
+}
+
 type Shape = Record<string, Check<unknown>>;
 type OptionalKeys<S extends Shape> = { [K in keyof S]: S[K] extends { optional: true } ? K : never }[keyof S];
 type Out<S extends Shape> = {

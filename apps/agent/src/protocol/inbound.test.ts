@@ -66,6 +66,15 @@ const config = {
   timezone: 'UTC',
   guard: { blockList: [' cheat.exe '], allowList: ['explorer.exe'], enforceAllowListWhenLocked: false },
   shopProducts: [{ id: id(9), name: 'Agua', priceMinor: 150, category: 'Bebidas', available: true }],
+  zoneTable: {
+    timeZone: 'America/Santiago',
+    fromMs: 1_704_067_200_000,
+    toMs: 1_767_225_600_000,
+    offsets: [
+      [1_704_067_200_000, -10_800],
+      [1_712_458_800_000, -14_400],
+    ],
+  },
 };
 
 const commands: unknown[] = [

@@ -25,6 +25,7 @@ import {
   object,
   oneOf,
   optional,
+  pair,
   refine,
   str,
   union,
@@ -81,6 +82,14 @@ export const agentConfig: Check<AgentConfig> = object({
     () => ({ blockList: [], allowList: [], enforceAllowListWhenLocked: true }),
   ),
   shopProducts: withDefault(array(shopProduct, { max: 500 }), () => []),
+  zoneTable: optional(
+    object({
+      timeZone: timezone,
+      fromMs: epochMs,
+      toMs: epochMs,
+      offsets: array(pair(epochMs, int(-64_800, 64_800)), { min: 1, max: 400 }),
+    }),
+  ),
 });
 
 // ───────────────────────────── commands ─────────────────────────────

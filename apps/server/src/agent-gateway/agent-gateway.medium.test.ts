@@ -96,6 +96,12 @@ describe('socket handshake', () => {
       expect(welcome!.activeSessionId).toBeNull();
       expect(welcome!.serverNowMs).toBeGreaterThanOrEqual(before);
       expect(welcome!.config.pcName).toBe(pc.name);
+      // Lima's offsets for two years (no DST): the agent converts local time without Intl.
+      const table = welcome!.config.zoneTable!;
+      expect(table.timeZone).toBe('America/Lima');
+      expect(table.fromMs).toBeLessThanOrEqual(before);
+      expect(table.toMs - table.fromMs).toBeGreaterThan(700 * 86_400_000);
+      expect(table.offsets).toEqual([[table.fromMs, -5 * 3600]]);
       const row = await pcRow(server.app, pc.id);
       expect(row.status).toBe('AVAILABLE');
       expect(row.protocolVersion).toBe(AGENT_PROTOCOL_VERSION);

@@ -46,6 +46,7 @@ import {
   errorCatalog,
   lanCenterSettingsSchema,
 } from '@econtrol/contracts';
+import { buildZoneTable, type ZoneTable } from '@econtrol/billing';
 import { CONFIG, type AppConfig } from '../config/config.js';
 import { AppError } from '../common/app-error.js';
 import { TokenService } from '../auth/token.service.js';
@@ -84,6 +85,7 @@ const AGENT_RECHECK = 'ec:agent-recheck';
 const BATCH_MS = 50;
 /** A `session.start` waiting for its agent re-polls the cluster at least this often. */
 const RECONNECT_POLL_MS = 500;
+const DAY_MS = 86_400_000;
 
 function connectError(code: ErrorCode, message?: string): Error & { data: AgentConnectErrorData } {
   const err = new Error(code) as Error & { data: AgentConnectErrorData };
@@ -104,6 +106,7 @@ export class AgentGateway implements AgentPort, OnModuleInit, OnModuleDestroy {
   /** What the handshake read, for the welcome right after it. */
   private readonly handshakes = new WeakMap<Socket, HandshakeContext>();
   private readonly waiters = new Map<string, Set<() => void>>();
+  private readonly zoneTables = new Map<string, { day: number; table: ZoneTable }>();
   private readonly recheckHere = new Set<string>();
   private readonly recheckRemote = new Set<string>();
   private recheckTimer: NodeJS.Timeout | null = null;
@@ -378,7 +381,21 @@ export class AgentGateway implements AgentPort, OnModuleInit, OnModuleDestroy {
         enforceAllowListWhenLocked: true,
       },
       shopProducts: [],
+      zoneTable: this.zoneTable(found.lan.timezone),
     });
+  }
+
+  /**
+   * The zone's offsets from yesterday to two years ahead (an agent offline that long falls back
+   * to Intl). Built once per zone and day: a reconnect storm does not rebuild it per agent.
+   */
+  private zoneTable(timeZone: string): ZoneTable {
+    const day = Math.floor(Date.now() / DAY_MS);
+    const cached = this.zoneTables.get(timeZone);
+    if (cached?.day === day) return cached.table;
+    const table = buildZoneTable(timeZone, (day - 1) * DAY_MS, (day + 731) * DAY_MS);
+    this.zoneTables.set(timeZone, { day, table });
+    return table;
   }
 
   /** Waits until an agent of `pcId` connects somewhere (woken early) or `ms` pass. */
