@@ -225,6 +225,7 @@ async function main() {
     console.log(`  RSS start ${mb(rssS[0])} MB, end ${mb(rssS.at(-1))} MB, max ${mb(Math.max(...rssS))} MB; median of the last ${Math.round(growth.w)} s vs the first ${Math.round(growth.w)} s after ${Math.round(warmS)} s of warm-up: ${signed(growth.grewMb)} MB = ${signed(per10)} MB / 10 min (least-squares slope: ${signed(slopePer10)} MB / 10 min)`);
     console.log(`  V8 heap used ${mb(soakStart.heapUsedBytes)} → ${mb(soakDiag.heapUsedBytes)} MB (of ${mb(soakStart.heapTotalBytes)} → ${mb(soakDiag.heapTotalBytes)} MB)`);
     console.log(`  CPU ${soak.cpuPct.toFixed(2)} % of one core (${Math.round(soak.wallMs / 1000)} s with the probes off); longest event-loop delay ${soakDiag.eventLoopDelay.maxMs} ms (p99 ${soakDiag.eventLoopDelay.p99Ms} ms, mean ${soakDiag.eventLoopDelay.meanMs} ms), ${windowText(soakDiag)}\n`);
+    verdict(`RSS with a session ≤ ${GOAL.rssMb} MB`, Math.max(...rssS) <= GOAL.rssMb * MB, `max ${mb(Math.max(...rssS))} MB over ${SOAK_S} s`);
     verdict(`no RSS growth with a session (< ${GOAL.growthMbPer10Min} MB / 10 min)`, per10 < GOAL.growthMbPer10Min, `${signed(per10)} MB / 10 min over ${SOAK_S} s (slope ${signed(slopePer10)}); start ${mb(rssS[0])}, end ${mb(rssS.at(-1))}, max ${mb(Math.max(...rssS))} MB`);
     verdict(`CPU with a session < ${GOAL.cpuPct} %`, soak.cpuPct < GOAL.cpuPct, `${soak.cpuPct.toFixed(2)} %`);
     const busiest = idleDiag.maxCpuPerWindowMs >= soakDiag.maxCpuPerWindowMs ? idleDiag : soakDiag;

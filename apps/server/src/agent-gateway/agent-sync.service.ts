@@ -54,10 +54,11 @@ export class AgentSyncService implements OnModuleInit {
       const batchId = uuidSchema.safeParse((raw as { batchId?: unknown } | null)?.batchId);
       return { batchId: batchId.success ? batchId.data : NIL_UUID, serverNowMs: serverNow(), results: [] };
     }
-    // Heartbeat-only batches ride the presence batch; one with state changes does not wait for it.
+    // A live heartbeat (a batch of just that) rides the presence batch; anything else, e.g. a
+    // backlog replayed after an outage (sequential batches), does not wait for the window.
     const types = request.data.events.map((e) => (e as { type?: unknown } | null)?.type);
-    const passiveOnly = types.every((t) => PASSIVE_EVENTS.has(t as AgentEvent['type']));
-    await this.presence.seen(ctx.pcId, {}, { immediate: !passiveOnly });
+    const liveHeartbeat = types.length === 1 && types[0] === 'heartbeat';
+    await this.presence.seen(ctx.pcId, {}, { immediate: !liveHeartbeat });
     // Heartbeats are never stored, so never looked up.
     const ids = request.data.events.flatMap((e, i) => {
       if (types[i] === 'heartbeat') return [];

@@ -159,6 +159,22 @@ describe('presence batching (heartbeats)', () => {
     expect(Math.abs(ack.serverNowMs - (before + after) / 2)).toBeLessThanOrEqual(25);
   });
 
+  it('only a live heartbeat waits for the window: a replayed backlog (agent notices, heartbeats) is written at once', async () => {
+    const [id] = await insertPcs(1, { status: 'AVAILABLE', lastHeartbeatAt: new Date(Date.now() - 60_000) });
+    const seen = vi.spyOn(presence(), 'seen');
+    const live = heartbeat(id!);
+    await app.running.app.get(AgentSyncService).handle(live.ctx, live.batch);
+    const backlog = Array.from({ length: 40 }, (_, i) => ({
+      ...heartbeat(id!).batch.events[0]!,
+      eventId: randomUUID(),
+      seq: i + 2,
+      ...(i % 2 ? { type: 'agent.notice', level: 'info', code: 'BACKLOG', message: `offline ${i}` } : {}),
+    }));
+    const ack = await app.running.app.get(AgentSyncService).handle(live.ctx, { batchId: randomUUID(), events: backlog });
+    expect(ack.results.filter((r) => r.ok)).toHaveLength(40);
+    expect(seen.mock.calls.map(([, , options]) => options?.immediate)).toEqual([false, true]);
+  });
+
   it('connect info (agent and protocol version) is written with the batch', async () => {
     const [a, b] = await insertPcs(2);
     await Promise.all([presence().seen(a!, { agentVersion: '9.9.9', protocolVersion: 1 }), presence().seen(b!)]);
