@@ -68,29 +68,33 @@ function heartbeat(pcId: string) {
   return { ctx, batch: { batchId: randomUUID(), events: [event] } };
 }
 
+/** One heartbeat from each PC at once; each is acked ok, and only once its row is written. */
+async function expectAckedAfterWrite(sync: AgentSyncService, ids: string[]): Promise<void> {
+  const before = new Date();
+  const acks = await Promise.all(
+    ids.map(async (id) => {
+      const { ctx, batch } = heartbeat(id);
+      const ack = await sync.handle(ctx, batch);
+      const [row] = await rowsOf([id]);
+      return { ack, eventId: batch.events[0]!.eventId, seenAt: row!.lastHeartbeatAt };
+    }),
+  );
+  for (const { ack, eventId, seenAt } of acks) {
+    expect(ack.results).toEqual([{ eventId, ok: true }]);
+    expect(seenAt!.getTime()).toBeGreaterThanOrEqual(before.getTime() - 1);
+  }
+}
+
 describe('presence batching (heartbeats)', () => {
   it('200 concurrent heartbeats from online PCs: one UPDATE, every ack after it', async () => {
     const ids = await insertPcs(200, { status: 'AVAILABLE', lastHeartbeatAt: new Date(Date.now() - 60_000) });
     const sync = app.running.app.get(AgentSyncService);
     const touch = vi.spyOn(repo(), 'touchOnline');
     const transactions = vi.spyOn(repo(), 'transaction');
-    const before = new Date();
-    const acks = await Promise.all(
-      ids.map(async (id) => {
-        const { ctx, batch } = heartbeat(id);
-        const ack = await sync.handle(ctx, batch);
-        const [row] = await rowsOf([id]);
-        return { ack, eventId: batch.events[0]!.eventId, seenAt: row!.lastHeartbeatAt };
-      }),
-    );
+    await expectAckedAfterWrite(sync, ids);
     expect(touch).toHaveBeenCalledTimes(1);
     expect(touch.mock.calls[0]![0]).toHaveLength(200);
     expect(transactions).not.toHaveBeenCalled();
-    for (const { ack, eventId, seenAt } of acks) {
-      expect(ack.results).toEqual([{ eventId, ok: true }]);
-      // Acked only once written: the row is already there when the ack is.
-      expect(seenAt!.getTime()).toBeGreaterThanOrEqual(before.getTime() - 1);
-    }
     expect((await rowsOf(ids)).every((r) => r.status === 'AVAILABLE')).toBe(true);
   });
 
@@ -98,21 +102,8 @@ describe('presence batching (heartbeats)', () => {
     const ids = await insertPcs(200);
     const sync = app.running.app.get(AgentSyncService);
     const transactions = vi.spyOn(repo(), 'transaction');
-    const before = new Date();
-    const acks = await Promise.all(
-      ids.map(async (id) => {
-        const { ctx, batch } = heartbeat(id);
-        const ack = await sync.handle(ctx, batch);
-        // Acked only once committed: the row is already there when the ack is.
-        const [row] = await rowsOf([id]);
-        return { ack, eventId: batch.events[0]!.eventId, seenAt: row!.lastHeartbeatAt };
-      }),
-    );
+    await expectAckedAfterWrite(sync, ids);
     expect(transactions).toHaveBeenCalledTimes(1);
-    for (const { ack, eventId, seenAt } of acks) {
-      expect(ack.results).toEqual([{ eventId, ok: true }]);
-      expect(seenAt!.getTime()).toBeGreaterThanOrEqual(before.getTime() - 1);
-    }
     const rows = await rowsOf(ids);
     expect(rows).toHaveLength(200);
     // New PCs start OFFLINE; a sign of life makes them AVAILABLE.
