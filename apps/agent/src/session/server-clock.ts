@@ -60,12 +60,19 @@ export class ServerClock {
   /**
    * Records a server time observation. `sentMono`/`recvMono` bracket the round trip; the server
    * time is assumed at the midpoint. A one-way observation (sentMono === recvMono, e.g. a command's
-   * serverNowMs) only replaces a missing or non-server anchor. Returns the jump in estimated time.
+   * serverNowMs) replaces a missing or non-server anchor; over a server anchor it is only a lower
+   * bound (the server sent it before now): it moves a lagging estimate forward, never back, so a
+   * session never starts before the server sent its start. Returns the jump in estimated time.
    */
   observe(serverNowMs: number, sentMono: number, recvMono: number = sentMono): number {
     const rtt = Math.max(0, recvMono - sentMono);
     const oneWay = rtt === 0 && sentMono === recvMono;
-    if (oneWay && this.anchor?.source === 'server') return 0;
+    if (oneWay && this.anchor?.source === 'server') {
+      const behind = serverNowMs - this.toServer(sentMono);
+      if (behind <= 0) return 0;
+      this.anchor = { ...this.anchor, serverMs: serverNowMs, monoMs: sentMono };
+      return behind;
+    }
     const before = this.anchor ? this.serverNow() : serverNowMs;
     this.anchor = {
       serverMs: serverNowMs,

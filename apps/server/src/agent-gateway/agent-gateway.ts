@@ -315,11 +315,14 @@ export class AgentGateway implements AgentPort, OnModuleInit, OnModuleDestroy {
         return;
       }
       const live = found.live;
+      const config = this.agentConfig(found);
+      // Stamped last: the agent takes it as the server's time on arrival (building a zone table
+      // takes tens of ms once a day).
       const welcome: AgentWelcome = {
-        serverNowMs: Date.now(),
         pcId: ctx.pcId,
-        config: this.agentConfig(found),
+        config,
         activeSessionId: live && live.status !== 'PENDING' ? live.id : null,
+        serverNowMs: Date.now(),
       };
       if (socket.connected) socket.emit(agentSocketEvents.welcome, welcome);
       // The agent still runs a session the server ended while it was away (e.g. staff ended it
