@@ -195,7 +195,7 @@ export class AgentGatewayRepository {
     const rows = await this.db
       .select({ eventId: agentEvents.eventId })
       .from(agentEvents)
-      .where(and(eq(agentEvents.pcId, pcId), inArray(agentEvents.eventId, eventIds)));
+      .where(and(eq(agentEvents.pcId, pcId), anyOf(agentEvents.eventId, eventIds)));
     return new Set(rows.map((r) => r.eventId));
   }
 
@@ -203,7 +203,16 @@ export class AgentGatewayRepository {
     await this.insertEvents([values]);
   }
 
+  /** One statement with one JSON parameter, however many events (a replay sends batches of 100). */
   async insertEvents(values: (typeof agentEvents.$inferInsert)[]): Promise<void> {
-    if (values.length) await this.db.insert(agentEvents).values(values).onConflictDoNothing();
+    if (!values.length) return;
+    const rows = JSON.stringify(
+      values.map((v) => ({ pc_id: v.pcId, event_id: v.eventId, type: v.type, payload: v.payload ?? {}, result: v.result ?? null })),
+    );
+    await this.db.execute(sql`
+      insert into ${agentEvents} (pc_id, event_id, type, payload, result)
+      select x.pc_id, x.event_id, x.type, x.payload, x.result
+      from jsonb_to_recordset(${rows}::jsonb) as x(pc_id uuid, event_id uuid, type text, payload jsonb, result jsonb)
+      on conflict do nothing`);
   }
 }

@@ -54,11 +54,16 @@ export class AgentSyncService implements OnModuleInit {
       const batchId = uuidSchema.safeParse((raw as { batchId?: unknown } | null)?.batchId);
       return { batchId: batchId.success ? batchId.data : NIL_UUID, serverNowMs: serverNow(), results: [] };
     }
-    // A live heartbeat (a batch of just that) rides the presence batch; anything else, e.g. a
-    // backlog replayed after an outage (sequential batches), does not wait for the window.
+    // A live heartbeat (a batch of just that) is acked once its presence batch is written. Any
+    // other batch, e.g. a backlog replayed after an outage in sequential batches, is acked for its
+    // events only: its sign of life rides the next presence batch (the connect already wrote one).
     const types = request.data.events.map((e) => (e as { type?: unknown } | null)?.type);
-    const liveHeartbeat = types.length === 1 && types[0] === 'heartbeat';
-    await this.presence.seen(ctx.pcId, {}, { immediate: !liveHeartbeat });
+    if (types.length === 1 && types[0] === 'heartbeat') await this.presence.seen(ctx.pcId);
+    else {
+      this.presence.seen(ctx.pcId).catch((error: unknown) => {
+        this.logger.warn(`presence of ${ctx.pcId} not written: ${(error as Error).message}`);
+      });
+    }
     // Heartbeats are never stored, so never looked up.
     const ids = request.data.events.flatMap((e, i) => {
       if (types[i] === 'heartbeat') return [];

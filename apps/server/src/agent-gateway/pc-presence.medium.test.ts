@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { and, eq, inArray } from 'drizzle-orm';
 import { AGENT_PROTOCOL_VERSION } from '@econtrol/contracts';
@@ -150,20 +151,38 @@ describe('presence batching (heartbeats)', () => {
     expect(Math.abs(ack.serverNowMs - (before + after) / 2)).toBeLessThanOrEqual(25);
   });
 
-  it('only a live heartbeat waits for the window: a replayed backlog (agent notices, heartbeats) is written at once', async () => {
+  it('only a live heartbeat waits for its presence write: a replayed backlog (agent notices, heartbeats) is acked without waiting, and its sign of life is written with the next batch', async () => {
     const [id] = await insertPcs(1, { status: 'AVAILABLE', lastHeartbeatAt: new Date(Date.now() - 60_000) });
-    const seen = vi.spyOn(presence(), 'seen');
     const live = heartbeat(id!);
     await app.running.app.get(AgentSyncService).handle(live.ctx, live.batch);
+    const afterLive = (await rowsOf([id!]))[0]!.lastHeartbeatAt!.getTime();
+    expect(afterLive).toBeGreaterThan(Date.now() - 10_000);
+
+    // The backlog's presence write is held at a gate: the ack must not wait for it.
+    const svc = presence();
+    const real = svc.seen.bind(svc);
+    let open!: () => void;
+    const gate = new Promise<void>((r) => (open = r));
+    const written: Promise<void>[] = [];
+    vi.spyOn(svc, 'seen').mockImplementation((...args) => {
+      const p = gate.then(() => real(...args));
+      written.push(p);
+      return p;
+    });
     const backlog = Array.from({ length: 40 }, (_, i) => ({
       ...heartbeat(id!).batch.events[0]!,
       eventId: randomUUID(),
       seq: i + 2,
       ...(i % 2 ? { type: 'agent.notice', level: 'info', code: 'BACKLOG', message: `offline ${i}` } : {}),
     }));
+    await sleep(20);
     const ack = await app.running.app.get(AgentSyncService).handle(live.ctx, { batchId: randomUUID(), events: backlog });
     expect(ack.results.filter((r) => r.ok)).toHaveLength(40);
-    expect(seen.mock.calls.map(([, , options]) => options?.immediate)).toEqual([false, true]);
+    expect(written).toHaveLength(1);
+    expect((await rowsOf([id!]))[0]!.lastHeartbeatAt!.getTime()).toBe(afterLive);
+    open();
+    await written[0];
+    expect((await rowsOf([id!]))[0]!.lastHeartbeatAt!.getTime()).toBeGreaterThan(afterLive);
   });
 
   it('connect info (agent and protocol version) is written with the batch', async () => {
