@@ -17,7 +17,8 @@
 //
 // Knobs (seconds): BENCH_AGENT_IDLE_S (60), BENCH_AGENT_STALL_S (30), BENCH_AGENT_SOAK_S (600),
 // BENCH_AGENT_SETTLE_S (15), BENCH_AGENT_EVENTS (10000), BENCH_AGENT_FLAGS (override the launcher's
-// V8 flags; "none" = none). BENCH_VERBOSE=1 echoes the server and agent logs.
+// V8 flags; "none" = none). BENCH_VERBOSE=1 echoes the server and agent logs; BENCH_SERVER_PROF=<dir>
+// writes a CPU profile of each server process there.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, cpus, tmpdir } from 'node:os';

@@ -87,7 +87,7 @@ export class ServerProcess {
   }
 
   async start() {
-    this.child = spawn(process.execPath, [SERVER_MAIN], {
+    this.child = spawn(process.execPath, [...(process.env.BENCH_SERVER_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_SERVER_PROF}`] : []), SERVER_MAIN], {
       cwd: root,
       env: { ...process.env, HOST: '127.0.0.1', PORT: String(this.port), DATA_DIR: this.dataDir, LOG_LEVEL: 'warn', NODE_ENV: 'production', ...this.env },
       stdio: ['ignore', 'pipe', 'pipe'],

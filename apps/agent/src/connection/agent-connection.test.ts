@@ -29,12 +29,16 @@ async function endpoint(
   opts: {
     refuse?: (auth: unknown) => { code: string } | null;
     ackSync?: (events: unknown[]) => EventAck[];
+    /** Runs when a sync batch arrives (1-based count), before its ack, which waits `ackDelayMs`. */
+    onBatch?: (n: number) => void;
+    ackDelayMs?: number;
   } = {},
 ) {
   const http: HttpServer = createServer();
   const io = new Server(http, { parser: msgpackParser });
   const received: unknown[] = [];
   const handshakes: unknown[] = [];
+  const batches = { count: 0, inFlight: 0, maxInFlight: 0 };
   io.of('/agent').use((socket, next) => {
     handshakes.push(socket.handshake.auth);
     const refusal = opts.refuse?.(socket.handshake.auth);
@@ -44,16 +48,23 @@ async function endpoint(
   io.of('/agent').on('connection', (socket) => {
     socket.on('agent.sync', (req: { batchId: string; events: unknown[] }, ack: (a: unknown) => void) => {
       received.push(...req.events);
+      batches.count++;
+      batches.inFlight++;
+      batches.maxInFlight = Math.max(batches.maxInFlight, batches.inFlight);
+      opts.onBatch?.(batches.count);
       const results =
         opts.ackSync?.(req.events) ??
         req.events.map((e) => ({ eventId: (e as { eventId: string }).eventId, ok: true as const }));
-      ack({ batchId: req.batchId, serverNowMs: Date.now() + SERVER_OFFSET, results });
+      setTimeout(() => {
+        batches.inFlight--;
+        ack({ batchId: req.batchId, serverNowMs: Date.now() + SERVER_OFFSET, results });
+      }, opts.ackDelayMs ?? 0);
     });
   });
   await new Promise<void>((r) => http.listen(0, '127.0.0.1', () => r()));
   const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
   cleanups.push(() => new Promise<void>((r) => void io.close(() => r())));
-  return { io, url, received, handshakes };
+  return { io, url, received, handshakes, batches };
 }
 
 function agentSide(url: string, onCommand?: (cmd: unknown) => Promise<CommandAck>) {
@@ -122,6 +133,27 @@ describe('agent connection', () => {
     expect(events.map((e) => e.seq)).toEqual([...events.map((e) => e.seq)].sort((x, y) => x - y));
     expect(Math.abs(a.clock.serverNow() - (Date.now() + SERVER_OFFSET))).toBeLessThan(1000);
     expect(a.statuses).toContain('online');
+  });
+
+  it('one sync batch in flight at a time; events journaled during the replay follow in order', async () => {
+    const side: { a?: ReturnType<typeof agentSide> } = {};
+    const ep = await endpoint({
+      ackDelayMs: 20,
+      // While the server holds the 2nd batch (the agent has already read the 3rd): 50 more events.
+      onBatch: (n) => {
+        if (n === 2) for (let i = 451; i <= 500; i++) side.a!.notice(i);
+      },
+    });
+    const a = (side.a = agentSide(ep.url));
+    for (let i = 1; i <= 450; i++) a.notice(i);
+    a.conn.start();
+    await until(() => a.journal.pendingCount() === 0);
+    const messages = ep.received.map((e) =>
+      Number((agentEventSchema.parse(e) as { message: string }).message),
+    );
+    expect(messages).toEqual(Array.from({ length: 500 }, (_, i) => i + 1));
+    expect(ep.batches.maxInFlight).toBe(1);
+    expect(ep.batches.count).toBe(5);
   });
 
   it('keeps events the server did not accept; dead-letters the ones refused for good', async () => {

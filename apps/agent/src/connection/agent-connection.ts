@@ -243,7 +243,11 @@ export class AgentConnection {
     }, 0);
   }
 
-  /** Sends the outbox in seq order, batch by batch, until empty or something fails. */
+  /**
+   * Sends the outbox in seq order, batch by batch, until empty or something fails. One batch is
+   * in flight at a time (the server applies them in order); the next one is read while the server
+   * works, and an acked batch is deleted after the next one has gone out.
+   */
   async flush(): Promise<void> {
     if (this.flushing) {
       this.flushAgain = true;
@@ -252,33 +256,36 @@ export class AgentConnection {
     this.flushing = true;
     let retryLater = false;
     try {
-      for (;;) {
+      let batch = this.o.journal.peek(SYNC_BATCH);
+      let acked: string[] = [];
+      while (batch.length > 0) {
         const socket = this.socket;
         if (!socket?.connected) break;
-        const batch = this.o.journal.peek(SYNC_BATCH);
-        if (batch.length === 0) break;
-        this.inFlight = batch.map((b) => b.seq);
-        const batchId = randomUUID();
         const sent = this.o.clock.monoNow();
-        let raw: unknown;
-        try {
-          raw = await socket.timeout(this.o.ackTimeoutMs ?? 15_000).emitWithAck(agentSocketEvents.sync, {
-            batchId,
-            events: batch.map((b) => b.event),
-          });
-        } catch (error) {
-          this.o.log?.(`sync not acknowledged: ${(error as Error).message}`);
+        const reply = socket
+          .timeout(this.o.ackTimeoutMs ?? 15_000)
+          .emitWithAck(agentSocketEvents.sync, { batchId: randomUUID(), events: batch.map((b) => b.event) })
+          .then(
+            (raw: unknown) => ({ raw, recv: this.o.clock.monoNow() }),
+            (error: unknown) => ({ error: error as Error }),
+          );
+        // While the server works: delete the previous batch, read the next one.
+        this.o.journal.ack(acked.splice(0));
+        const next = this.o.journal.peek(SYNC_BATCH, batch[batch.length - 1]!.seq);
+        this.inFlight = [...batch, ...next].map((b) => b.seq);
+        const answer = await reply;
+        if ('error' in answer) {
+          this.o.log?.(`sync not acknowledged: ${answer.error.message}`);
           retryLater = true;
           break;
         }
-        const recv = this.o.clock.monoNow();
-        const ack = check(agentSyncAck, raw);
+        const ack = check(agentSyncAck, answer.raw);
         if (!ack.ok) {
           this.o.log?.(`invalid sync ack (${ack.message})`);
           retryLater = true;
           break;
         }
-        const jump = this.o.clock.observe(ack.value.serverNowMs, sent, recv);
+        const jump = this.o.clock.observe(ack.value.serverNowMs, sent, answer.recv);
         if (Math.abs(jump) > 1000) this.o.onAnchorJump?.(jump);
         const okIds: string[] = [];
         let stop = false;
@@ -289,12 +296,15 @@ export class AgentConnection {
           else if (!r.retryable) this.o.journal.deadLetter(r.eventId, r.code, r.message);
           else stop = true;
         }
-        this.o.journal.ack(okIds);
         if (stop || okIds.length === 0) {
+          this.o.journal.ack(okIds);
           retryLater = true;
           break;
         }
+        acked = okIds;
+        batch = next;
       }
+      this.o.journal.ack(acked);
     } finally {
       this.inFlight = [];
       this.flushing = false;

@@ -90,7 +90,9 @@ export class Journal {
       insert: this.db.prepare(
         'INSERT INTO outbox (event_id, type, body, created_wall_ms) VALUES (?, ?, ?, ?) RETURNING seq',
       ),
-      peek: this.db.prepare('SELECT seq, event_id, type, body FROM outbox ORDER BY seq LIMIT ?'),
+      peek: this.db.prepare(
+        'SELECT seq, event_id, type, body FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?',
+      ),
       count: this.db.prepare('SELECT count(*) AS n FROM outbox'),
       del: this.db.prepare('DELETE FROM outbox WHERE event_id = ?'),
       get: this.db.prepare('SELECT seq, event_id, type, body FROM outbox WHERE event_id = ?'),
@@ -151,9 +153,14 @@ export class Journal {
     });
   }
 
-  /** Oldest unacked events, in seq order. */
-  peek(limit: number): JournaledEvent[] {
-    const rows = this.stmt.peek.all(limit) as { seq: number; event_id: string; type: string; body: string }[];
+  /** Oldest unacked events (after `afterSeq` when given), in seq order. */
+  peek(limit: number, afterSeq = 0): JournaledEvent[] {
+    const rows = this.stmt.peek.all(afterSeq, limit) as {
+      seq: number;
+      event_id: string;
+      type: string;
+      body: string;
+    }[];
     return rows.map((r) => ({
       seq: r.seq,
       eventId: r.event_id,
