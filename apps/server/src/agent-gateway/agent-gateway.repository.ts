@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type AnyColumn, type SQL, and, asc, eq, inArray, isNull, lt, ne, notInArray, sql } from 'drizzle-orm';
-import { DB, type Db, type Tx } from '../db/database.js';
+import { DB, rowsOf, type Db, type Tx } from '../db/database.js';
 import { agentEvents, deviceCredentials, lanCenters, notifications, organizations, pcs, sessions } from '../db/schema.js';
 
 type PcStatus = (typeof pcs.$inferSelect)['status'];
@@ -204,15 +204,18 @@ export class AgentGatewayRepository {
   }
 
   /** One statement with one JSON parameter, however many events (a replay sends batches of 100). */
-  async insertEvents(values: (typeof agentEvents.$inferInsert)[]): Promise<void> {
-    if (!values.length) return;
+  /** Returns the ids it stored (the others were there already). */
+  async insertEvents(values: (typeof agentEvents.$inferInsert)[]): Promise<Set<string>> {
+    if (!values.length) return new Set();
     const rows = JSON.stringify(
       values.map((v) => ({ pc_id: v.pcId, event_id: v.eventId, type: v.type, payload: v.payload ?? {}, result: v.result ?? null })),
     );
-    await this.db.execute(sql`
+    const result = await this.db.execute(sql`
       insert into ${agentEvents} (pc_id, event_id, type, payload, result)
       select x.pc_id, x.event_id, x.type, x.payload, x.result
       from jsonb_to_recordset(${rows}::jsonb) as x(pc_id uuid, event_id uuid, type text, payload jsonb, result jsonb)
-      on conflict do nothing`);
+      on conflict do nothing
+      returning event_id`);
+    return new Set(rowsOf<{ event_id: string }>(result).map((r) => r.event_id));
   }
 }

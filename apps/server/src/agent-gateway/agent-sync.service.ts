@@ -64,6 +64,8 @@ export class AgentSyncService implements OnModuleInit {
         this.logger.warn(`presence of ${ctx.pcId} not written: ${(error as Error).message}`);
       });
     }
+    const passive = this.passiveOnly(request.data.events);
+    if (passive) return { batchId: request.data.batchId, serverNowMs: serverNow(), results: await this.recordPassive(ctx, passive) };
     // Heartbeats are never stored, so never looked up.
     const ids = request.data.events.flatMap((e, i) => {
       if (types[i] === 'heartbeat') return [];
@@ -114,6 +116,30 @@ export class AgentSyncService implements OnModuleInit {
       if (firstFailed >= 0) results.splice(firstFailed + 1);
     }
     return { batchId: request.data.batchId, serverNowMs: serverNow(), results };
+  }
+
+  /** The batch's events when every one is valid and has no side effect (a replayed backlog, mostly). */
+  private passiveOnly(events: unknown[]): AgentEvent[] | null {
+    const out: AgentEvent[] = [];
+    for (const raw of events) {
+      const parsed = agentEventSchema.safeParse(raw);
+      if (!parsed.success || !PASSIVE_EVENTS.has(parsed.data.type)) return null;
+      out.push(parsed.data);
+    }
+    return out;
+  }
+
+  /** One statement: stored once by id; those already stored are acked as duplicates. */
+  private async recordPassive(ctx: AgentSocketContext, events: AgentEvent[]): Promise<EventAck[]> {
+    const stored = events.filter((e) => e.type !== 'heartbeat');
+    let inserted: Set<string>;
+    try {
+      inserted = await this.repo.insertEvents(stored.map((e) => ({ pcId: ctx.pcId, eventId: e.eventId, type: e.type, payload: e, result: {} })));
+    } catch (error) {
+      this.logger.warn(`recording ${stored.length} events from ${ctx.pcId} failed: ${(error as Error).message}`);
+      return events.map((e) => ({ eventId: e.eventId, ok: false, code: 'INTERNAL_ERROR', retryable: true }));
+    }
+    return events.map((e) => (e.type === 'heartbeat' || inserted.has(e.eventId) ? { eventId: e.eventId, ok: true } : { eventId: e.eventId, ok: true, duplicate: true }));
   }
 
   private async applyOne(ctx: AgentSocketContext, raw: unknown): Promise<EventAck | undefined> {

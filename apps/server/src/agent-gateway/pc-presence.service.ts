@@ -43,6 +43,8 @@ export class PcPresenceService implements OnModuleInit, OnModuleDestroy {
   private pending = new Map<string, PendingSeen>();
   private timer: NodeJS.Timeout | null = null;
   private inFlight = 0;
+  /** An `immediate` sign of life waits for the batch being written. */
+  private urgent = false;
   private readonly flushes = new Set<Promise<void>>();
   private closing = false;
 
@@ -78,7 +80,10 @@ export class PcPresenceService implements OnModuleInit, OnModuleDestroy {
       entry.info = { ...entry.info, ...info };
       entry.waiters.push({ resolve, reject });
       this.pending.set(pcId, entry);
-      if (options.immediate || this.closing || this.pending.size >= PRESENCE_FLUSH_MAX) this.flush();
+      // `immediate` while a batch is being written: goes with the next one, right after it (a
+      // reconnect storm then writes a few big batches, not one per agent).
+      if (this.closing || this.pending.size >= PRESENCE_FLUSH_MAX || (options.immediate && this.inFlight === 0)) this.flush();
+      else if (options.immediate) this.urgent = true;
       else this.timer ??= setTimeout(() => this.flush(), PRESENCE_FLUSH_MS);
     });
   }
@@ -87,6 +92,7 @@ export class PcPresenceService implements OnModuleInit, OnModuleDestroy {
   private flush(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    this.urgent = false;
     while (this.pending.size && this.inFlight < MAX_FLUSHES_IN_FLIGHT) {
       const batch: PendingSeen[] = [];
       for (const entry of this.pending.values()) {
@@ -99,7 +105,7 @@ export class PcPresenceService implements OnModuleInit, OnModuleDestroy {
         this.inFlight--;
         this.flushes.delete(done);
         // What queued meanwhile goes now if it waited long enough or is a full batch.
-        if (this.pending.size && (this.timer === null || this.pending.size >= PRESENCE_FLUSH_MAX)) this.flush();
+        if (this.pending.size && (this.timer === null || this.urgent || this.pending.size >= PRESENCE_FLUSH_MAX)) this.flush();
       });
       this.flushes.add(done);
     }
