@@ -139,6 +139,7 @@ export class AgentClient {
       socket.on('connect_error', (err) => {
         const code = err.data?.code ?? err.message;
         this.hooks.onConnectError?.(code);
+        this.retryAfterMs = code === 'SERVICE_UNAVAILABLE' ? err.data?.retryAfterMs : undefined;
         if (first && !retry) {
           first = false;
           const cause = err.description?.message ?? err.description?.error?.message;
@@ -175,7 +176,8 @@ export class AgentClient {
       }
       this.socket.auth = this.auth();
       this.socket.connect();
-    }, backoffDelay(this.attempt++));
+    }, typeof this.retryAfterMs === 'number' ? this.retryAfterMs : backoffDelay(this.attempt++));
+    this.retryAfterMs = undefined;
   }
 
   onCommand(cmd, ack) {

@@ -13,7 +13,9 @@
  *   {@link agentConnectErrorDataSchema} (`AGENT_UPGRADE_REQUIRED`, `TOKEN_INVALID`, `PC_REVOKED`).
  *   Middleware errors are not retried by socket.io; the agent reconnects itself with exponential
  *   backoff + jitter, renews the token on `TOKEN_INVALID` and stays locked (with a message, slow retry)
- *   on `AGENT_UPGRADE_REQUIRED` / `PC_REVOKED`.
+ *   on `AGENT_UPGRADE_REQUIRED` / `PC_REVOKED`. `SERVICE_UNAVAILABLE` with `retryAfterMs` means the
+ *   server is admitting as many handshakes as it can (a reconnect storm): come back after that long,
+ *   without growing the backoff.
  * - Socket messages ({@link agentSocketEvents}):
  *   - `agent.welcome` server → agent right after connect: server time, config, the session the server
  *     believes is active on this PC (lets a restarted agent learn that staff ended its session, S2).
@@ -153,6 +155,8 @@ export const agentConnectErrorDataSchema = z.object({
   code: errorCodeSchema,
   message: z.string().optional(),
   minProtocolVersion: z.int().optional(),
+  /** With SERVICE_UNAVAILABLE (too many handshakes at once): come back after this long. */
+  retryAfterMs: z.int().min(0).max(120_000).optional(),
 });
 export type AgentConnectErrorData = z.infer<typeof agentConnectErrorDataSchema>;
 

@@ -27,7 +27,7 @@ afterEach(async () => {
 
 async function endpoint(
   opts: {
-    refuse?: (auth: unknown) => { code: string } | null;
+    refuse?: (auth: unknown) => { code: string; retryAfterMs?: number } | null;
     ackSync?: (events: unknown[]) => EventAck[];
     /** Runs when a sync batch arrives (1-based count), before its ack, which waits `ackDelayMs`. */
     onBatch?: (n: number) => void;
@@ -42,7 +42,7 @@ async function endpoint(
   io.of('/agent').use((socket, next) => {
     handshakes.push(socket.handshake.auth);
     const refusal = opts.refuse?.(socket.handshake.auth);
-    if (refusal) next(Object.assign(new Error(refusal.code), { data: { code: refusal.code } }));
+    if (refusal) next(Object.assign(new Error(refusal.code), { data: refusal }));
     else next();
   });
   io.of('/agent').on('connection', (socket) => {
@@ -200,6 +200,21 @@ describe('agent connection', () => {
       .timeout(2000)
       .emitWithAck('agent.command', { commandId, type: 'pc.explode' })) as CommandAck;
     expect(bad).toMatchObject({ ok: false, code: 'VALIDATION_FAILED', commandId });
+  });
+
+  it("a busy server's retryAfterMs sets the next attempt instead of the backoff", async () => {
+    const at: number[] = [];
+    const ep = await endpoint({
+      refuse: () => {
+        at.push(Date.now());
+        return at.length <= 3 ? { code: 'SERVICE_UNAVAILABLE', retryAfterMs: 300 } : null;
+      },
+    });
+    const a = agentSide(ep.url); // its own backoff: 50 ms doubling, so 3 refusals would be ~350 ms
+    a.conn.start();
+    await until(() => a.conn.currentStatus === 'online');
+    expect(at).toHaveLength(4);
+    for (let i = 1; i < 4; i++) expect(at[i]! - at[i - 1]!).toBeGreaterThanOrEqual(290);
   });
 
   it('S15: AGENT_UPGRADE_REQUIRED puts the agent in upgrade_required without a tight retry loop', async () => {

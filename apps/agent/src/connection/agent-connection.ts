@@ -173,7 +173,7 @@ export class AgentConnection {
       void this.flush();
     });
     socket.on('connect_error', (err: Error & { data?: unknown }) => {
-      const data = err.data as { code?: unknown; message?: unknown } | undefined;
+      const data = err.data as { code?: unknown; message?: unknown; retryAfterMs?: unknown } | undefined;
       const given = data?.code ?? err.message;
       const code = isErrorCode(given) ? given : null;
       this.o.log?.(`connect error: ${code ?? err.message}`);
@@ -182,6 +182,12 @@ export class AgentConnection {
       }
       if (code === 'TOKEN_INVALID' || code === 'UNAUTHENTICATED') this.o.invalidateToken();
       this.setStatus('offline');
+      // The server is admitting as fast as it can (a reconnect storm): its delay, backoff unchanged.
+      const after = data?.retryAfterMs;
+      if (code === 'SERVICE_UNAVAILABLE' && typeof after === 'number' && after >= 0 && after <= 120_000) {
+        this.o.log?.(`server busy, reconnecting in ${Math.round(after)} ms`);
+        return this.schedule(after);
+      }
       this.retryWithBackoff();
     });
     socket.on('disconnect', (reason) => {

@@ -53,6 +53,7 @@ import { TokenService } from '../auth/token.service.js';
 import { EventBus } from '../events/event-bus.js';
 import type { AgentCommandInput, AgentCommandResult, AgentPort } from '../sessions/agent-port.js';
 import { AgentGatewayRepository } from './agent-gateway.repository.js';
+import { HandshakeAdmission, MAX_HANDSHAKES_IN_FLIGHT } from './handshake-admission.js';
 import { PcPresenceService } from './pc-presence.service.js';
 import { redisClient, redisNamespace } from '../kv/redis.js';
 
@@ -87,12 +88,13 @@ const BATCH_MS = 50;
 const RECONNECT_POLL_MS = 500;
 const DAY_MS = 86_400_000;
 
-function connectError(code: ErrorCode, message?: string): Error & { data: AgentConnectErrorData } {
+function connectError(code: ErrorCode, extra: { message?: string; retryAfterMs?: number } = {}): Error & { data: AgentConnectErrorData } {
   const err = new Error(code) as Error & { data: AgentConnectErrorData };
   err.data = {
     code,
-    message: message ?? `${errorCatalog[code].es} / ${errorCatalog[code].en}`,
+    message: extra.message ?? `${errorCatalog[code].es} / ${errorCatalog[code].en}`,
     ...(code === 'AGENT_UPGRADE_REQUIRED' ? { minProtocolVersion: MIN_SUPPORTED_AGENT_PROTOCOL } : {}),
+    ...(extra.retryAfterMs !== undefined ? { retryAfterMs: extra.retryAfterMs } : {}),
   };
   return err;
 }
@@ -107,6 +109,9 @@ export class AgentGateway implements AgentPort, OnModuleInit, OnModuleDestroy {
   private readonly handshakes = new WeakMap<Socket, HandshakeContext>();
   private readonly waiters = new Map<string, Set<() => void>>();
   private readonly zoneTables = new Map<string, { day: number; table: ZoneTable }>();
+  private readonly admission = new HandshakeAdmission(MAX_HANDSHAKES_IN_FLIGHT);
+  /** Admitted handshakes' slot release, until the welcome is sent. */
+  private readonly admitted = new WeakMap<Socket, (welcomed: boolean) => void>();
   private readonly recheckHere = new Set<string>();
   private readonly recheckRemote = new Set<string>();
   private recheckTimer: NodeJS.Timeout | null = null;
@@ -210,9 +215,22 @@ export class AgentGateway implements AgentPort, OnModuleInit, OnModuleDestroy {
     });
     const nsp = io.of(AGENT_SOCKET_NAMESPACE);
     nsp.use((socket, next) => {
+      const admitted = this.admission.admit();
+      if (!admitted.ok) {
+        next(connectError('SERVICE_UNAVAILABLE', { retryAfterMs: admitted.retryAfterMs }));
+        return;
+      }
+      let held = true;
+      const release = (welcomed: boolean): void => {
+        if (held) this.admission.release(welcomed);
+        held = false;
+      };
+      this.admitted.set(socket, release);
+      socket.conn.once('close', () => release(false));
       this.authenticate(socket).then(
         () => next(),
         (error: unknown) => {
+          release(false);
           const code = error instanceof AppError ? error.code : 'SERVICE_UNAVAILABLE';
           next(connectError(code));
         },
@@ -287,6 +305,18 @@ export class AgentGateway implements AgentPort, OnModuleInit, OnModuleDestroy {
   }
 
   private async onConnection(socket: Socket): Promise<void> {
+    const release = this.admitted.get(socket);
+    this.admitted.delete(socket);
+    let welcomed = false;
+    try {
+      welcomed = await this.welcome(socket);
+    } finally {
+      release?.(welcomed);
+    }
+  }
+
+  /** Registers the agent's socket and sends its welcome; false when it could not be welcomed. */
+  private async welcome(socket: Socket): Promise<boolean> {
     const ctx = socket.data as AgentSocketContext;
     const found = this.handshakes.get(socket);
     this.handshakes.delete(socket);
@@ -312,7 +342,7 @@ export class AgentGateway implements AgentPort, OnModuleInit, OnModuleDestroy {
       await this.presence.seen(ctx.pcId, { agentVersion: ctx.agentVersion, protocolVersion: ctx.protocolVersion }, { immediate: true });
       if (!found) {
         socket.disconnect(true);
-        return;
+        return false;
       }
       const live = found.live;
       const config = this.agentConfig(found);
@@ -333,9 +363,11 @@ export class AgentGateway implements AgentPort, OnModuleInit, OnModuleDestroy {
       }
     } catch (error) {
       this.logger.warn(`welcome for ${ctx.pcId} failed: ${(error as Error).message}`);
+      return false;
     }
     this.wake(ctx.pcId);
     if (this.redis.length && socket.connected) this.announce(ctx.pcId, socket.id);
+    return true;
   }
 
   /**
