@@ -481,6 +481,7 @@ export class Agent implements LocalApiBackend {
       currency: c.currency,
       lanCenterName: c.lanCenterName,
       pcName: c.pcName,
+      timezone: c.timezone,
       shopProducts: c.shopProducts,
     };
   }

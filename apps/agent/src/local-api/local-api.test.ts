@@ -29,6 +29,7 @@ const backendStub = (gateway: ServerApi): LocalApiBackend => ({
     locale: 'es',
     currency: 'PEN',
     lanCenterName: 'LAN',
+    timezone: 'America/Lima',
     pcName: 'PC-03',
     shopProducts: [],
   }),
@@ -233,6 +234,16 @@ describe('local API security', () => {
     expect(page.headers['access-control-allow-origin']).toBeUndefined();
     expect(page.text).toContain('Código de invitado');
     expect((await call('GET', '/health')).text).not.toContain(api.token);
+  });
+
+  it("the page's script writes non-ASCII text as JS escapes the browser decodes (·, ñ, —), never as literal backslashes", async () => {
+    const page = await call('GET', '/');
+    const script = /<script nonce="[^"]+">([\s\S]*?)<\/script>/.exec(page.text)?.[1] ?? '';
+    expect(script).toContain("join(' \\u00b7 ')");
+    expect(script).not.toMatch(/\\\\u[0-9a-f]{4}/i);
+    // Evaluated as the browser would, the separator is the middle dot.
+    const separator = /join\('([^'"]*)'\)/.exec(script)?.[1] ?? '';
+    expect(JSON.parse(`"${separator}"`)).toBe(' \u00b7 ');
   });
 
   it('validates bodies: JSON only, size-limited', async () => {

@@ -42,6 +42,8 @@ export interface LocalSettings {
   currency: string;
   lanCenterName: string;
   pcName: string;
+  /** The LAN center's IANA zone: the lock screen's clock shows its time, not the PC's zone. */
+  timezone: string;
   shopProducts: ShopProduct[];
 }
 

@@ -151,12 +151,18 @@ const SCRIPT = String.raw`
     document.documentElement.lang = locale === 'es' ? 'es-419' : 'en';
     document.querySelectorAll('[data-t]').forEach((el) => { el.textContent = t(el.dataset.t); });
     document.querySelectorAll('[data-ph]').forEach((el) => { el.placeholder = t(el.dataset.ph); });
-    $('langBtn').textContent = locale === 'es' ? 'English' : 'Espa\\u00f1ol';
+    $('langBtn').textContent = locale === 'es' ? 'English' : 'Espa\u00f1ol';
     for (const o of $('extendMin').options) o.textContent = o.value + ' ' + t('minutes');
-    $('where').textContent = [settings.lanCenterName, settings.pcName].filter(Boolean).join(' \\u00b7 ');
+    $('where').textContent = [settings.lanCenterName, settings.pcName].filter(Boolean).join(' \u00b7 ');
     tick();
   }
-  function tick() { const d = new Date(); $('clock').textContent = d.toLocaleTimeString(locale === 'es' ? 'es-419' : 'en', { hour: 'numeric', minute: '2-digit' }); }
+  function tick() {
+    const tag = locale === 'es' ? 'es-419' : 'en';
+    const opts = { hour: 'numeric', minute: '2-digit' };
+    // The LAN center's time (the PC's own zone may be anything); an unknown zone falls back to it.
+    try { $('clock').textContent = new Date().toLocaleTimeString(tag, { ...opts, timeZone: settings.timezone }); }
+    catch { $('clock').textContent = new Date().toLocaleTimeString(tag, opts); }
+  }
   function renderShop() {
     const list = $('products'); list.textContent = '';
     const items = settings.shopProducts.filter((p) => p.available);
@@ -164,7 +170,7 @@ const SCRIPT = String.raw`
     if (!items.length) { const p = document.createElement('div'); p.className = 'muted'; p.textContent = t('empty'); list.append(p); return; }
     for (const p of items) {
       const row = document.createElement('div'); row.className = 'product';
-      const name = document.createElement('span'); name.textContent = p.name + ' \\u00b7 ' + money(p.priceMinor);
+      const name = document.createElement('span'); name.textContent = p.name + ' \u00b7 ' + money(p.priceMinor);
       const qty = document.createElement('input'); qty.type = 'number'; qty.min = '0'; qty.max = '20'; qty.value = '0'; qty.dataset.id = p.id;
       row.append(name, qty); list.append(row);
     }
@@ -180,9 +186,9 @@ const SCRIPT = String.raw`
     const canLogin = sess.phase === 'locked' && c !== 'upgrade_required' && c !== 'revoked';
     $('forms').classList.toggle('hidden', !canLogin);
     if (running) {
-      $('left').textContent = sess.timeLeftSeconds === null ? '\\u2014' : hmm(sess.timeLeftSeconds);
+      $('left').textContent = sess.timeLeftSeconds === null ? '\u2014' : hmm(sess.timeLeftSeconds);
       $('cost').textContent = sess.free ? t('free') : money(sess.costMinor);
-      $('balance').textContent = sess.balanceLeftMinor === null ? (sess.postpaid ? t('postpaid') : '\\u2014') : money(sess.balanceLeftMinor);
+      $('balance').textContent = sess.balanceLeftMinor === null ? (sess.postpaid ? t('postpaid') : '\u2014') : money(sess.balanceLeftMinor);
       $('who').textContent = sess.customerName || '';
       const w = $('warn'); w.classList.toggle('hidden', !sess.warning); w.textContent = sess.warning === 1 ? t('warn1') : sess.warning === 5 ? t('warn5') : '';
     } else { $('warn').classList.add('hidden'); }
