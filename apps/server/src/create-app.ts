@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -32,6 +33,18 @@ export interface RunningApp {
   kv: KeyValueStore;
   openapi: Record<string, unknown>;
   close(): Promise<void>;
+}
+
+/** Folders of the static export that hold a page (`login`, `settings/zones`, …), not the root. */
+function pageDirs(root: string, rel = ''): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(join(root, rel), { withFileTypes: true })) {
+    if (!entry.isDirectory() || entry.name.startsWith('_')) continue;
+    const dir = rel ? `${rel}/${entry.name}` : entry.name;
+    if (existsSync(join(root, dir, 'index.html'))) out.push(dir);
+    out.push(...pageDirs(root, dir));
+  }
+  return out;
 }
 
 function defaultWebDir(): string | undefined {
@@ -100,6 +113,13 @@ export async function createApp(options: CreateAppOptions): Promise<RunningApp> 
   const webDir = config.WEB_DIR ?? defaultWebDir();
   if (webDir) {
     await app.register(fastifyStatic, { root: webDir, prefix: '/', wildcard: false, index: ['index.html'] });
+    // The console is a static export with trailing-slash pages: `/login` → 301 `/login/`.
+    for (const dir of pageDirs(webDir)) {
+      fastify.get(`/${dir}`, (req, reply) => {
+        const query = req.url.indexOf('?');
+        return reply.redirect(`/${dir}/${query >= 0 ? req.url.slice(query) : ''}`, 301);
+      });
+    }
   }
 
   await app.init();

@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../testing/test-app.js';
 import { controllers } from '../app.module.js';
@@ -20,6 +23,30 @@ describe('operations endpoints', () => {
     const ready = await app.request('GET', '/ready');
     expect(ready.status).toBe(200);
     expect(ready.body.checks.database).toBe('ok');
+  });
+
+  it('console pages: /login redirects to /login/ (static export), the API keeps its JSON 404', async () => {
+    const web = mkdtempSync(join(tmpdir(), 'econtrol-web-'));
+    mkdirSync(join(web, 'login'));
+    writeFileSync(join(web, 'index.html'), '<!doctype html><title>root</title>');
+    writeFileSync(join(web, 'login', 'index.html'), '<!doctype html><title>login</title>');
+    const site = await startTestApp({ WEB_DIR: web });
+    try {
+      const bare = await site.request('GET', '/login');
+      expect(bare.status).toBe(301);
+      expect(bare.headers.location).toBe('/login/');
+      const withQuery = await site.request('GET', '/login?next=%2Fsettings');
+      expect(withQuery.headers.location).toBe('/login/?next=%2Fsettings');
+      const page = await site.request('GET', '/login/');
+      expect(page.status).toBe(200);
+      expect(String(page.body)).toContain('<title>login</title>');
+      const api = await site.request('GET', '/api/v1/nothing-here');
+      expect(api.status).toBe(404);
+      expect(api.body.error.code).toBe('NOT_FOUND');
+    } finally {
+      await site.close();
+      rmSync(web, { recursive: true, force: true });
+    }
   });
 
   it('/metrics exposes Prometheus text with HTTP histograms', async () => {
