@@ -15,7 +15,7 @@ export const idempotencyKeySchema = z
   .trim()
   .min(8)
   .max(100)
-  .regex(/^[A-Za-z0-9._:-]+$/, 'letters, digits, . _ : -');
+  .regex(/^[A-Za-z0-9._:-]+$/);
 
 // ── Tariffs ─────────────────────────────────────────────────────────────────
 export const timeRuleSchema = z

@@ -1,9 +1,12 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ZodError } from 'zod';
+import { ZodError, locales } from 'zod';
 import { type ErrorBody, type ErrorCode, errorCatalog, type FieldError } from '@econtrol/contracts';
 import { AppError } from './app-error.js';
 import { pickLocale } from './locale.js';
+
+/** Zod's Spanish messages, for the second parse that gives each field error its `es` text. */
+export const spanishMessages = locales.es().localeError;
 
 /**
  * Field errors in both languages. `spanish` is the same parse with Zod's Spanish messages (same

@@ -1,14 +1,13 @@
 import { createParamDecorator, type ExecutionContext, SetMetadata, applyDecorators } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { locales, type z } from 'zod';
+import type { z } from 'zod';
 import type { Role } from '@econtrol/contracts';
 import { AppError } from './app-error.js';
-import { zodFields } from './error.filter.js';
+import { spanishMessages, zodFields } from './error.filter.js';
 import type { Actor } from './actor.js';
 
 export const ROUTE_META = 'econtrol:route';
 
-const spanishMessages = locales.es().localeError;
 
 export interface RouteSpec {
   summary: string;

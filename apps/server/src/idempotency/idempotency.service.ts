@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { and, eq, sql } from 'drizzle-orm';
 import { idempotencyKeySchema } from '@econtrol/contracts';
+import { spanishMessages, zodFields } from '../common/error.filter.js';
 import { DB, type Db, type Tx } from '../db/database.js';
 import { idempotencyKeys } from '../db/schema.js';
 import { AppError } from '../common/app-error.js';
@@ -34,7 +35,9 @@ export function requireIdempotencyKey(header: string | string[] | undefined): st
   if (!raw) throw new AppError('IDEMPOTENCY_KEY_REQUIRED');
   const parsed = idempotencyKeySchema.safeParse(raw);
   if (!parsed.success) {
-    throw new AppError('VALIDATION_FAILED', undefined, [{ path: 'Idempotency-Key', code: 'invalid', message: parsed.error.issues[0]?.message ?? 'invalid' }]);
+    const spanish = idempotencyKeySchema.safeParse(raw, { error: spanishMessages });
+    const fields = zodFields(parsed.error, spanish.error).map((f) => ({ ...f, path: 'Idempotency-Key' }));
+    throw new AppError('VALIDATION_FAILED', undefined, fields.slice(0, 1));
   }
   return parsed.data;
 }

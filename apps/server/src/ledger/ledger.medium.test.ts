@@ -128,6 +128,15 @@ describe('idempotency', () => {
     });
     expect(missing.status).toBe(400);
     expect(missing.body.error.code).toBe('IDEMPOTENCY_KEY_REQUIRED');
+    for (const bad of ['short', 'has spaces in it']) {
+      const malformed = await recharge(app, org, cashier.token, customer.id, 100, bad);
+      expect(malformed.status).toBe(400);
+      expect(malformed.body.error.code).toBe('VALIDATION_FAILED');
+      const [field] = malformed.body.error.fields;
+      expect(field.path).toBe('Idempotency-Key');
+      expect(field.messages.en).toMatch(/^(Too small|Invalid string)/);
+      expect(field.messages.es).toMatch(/^(Demasiado pequeño|Cadena inválida)/);
+    }
     expect(await balanceOf(app, cashier.token, customer.id)).toBe(1000);
   });
 
