@@ -10,6 +10,14 @@ import { formatTime } from '@/lib/format';
 import { useLanCenter } from '@/lib/lan-center';
 import type { PairingCode } from '@/lib/org-api';
 
+/** Seconds as h:mm:ss (a code lasts a day) or m:ss under an hour. */
+function clockOf(seconds: number): string {
+  const two = (n: number) => String(n).padStart(2, '0');
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  return h > 0 ? `${h}:${two(m)}:${two(seconds % 60)}` : `${m}:${two(seconds % 60)}`;
+}
+
 /** What the QR holds: the server to talk to and the one-time code (read by the agent set-up). */
 export function pairingUri(code: string): string {
   const server = API_ORIGIN || (typeof window !== 'undefined' ? window.location.origin : '');
@@ -123,7 +131,7 @@ export function PairingDialog({
             {expired
               ? t('expired')
               : t('expiresIn', {
-                  time: `${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')}`,
+                  time: clockOf(left),
                   at: formatTime(pairing.expiresAt, locale, timeZone),
                 })}
           </p>
