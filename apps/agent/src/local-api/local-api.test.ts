@@ -19,7 +19,11 @@ let port = 0;
 let active = false;
 const backendStub = (gateway: ServerApi): LocalApiBackend => ({
   status: () => ({
-    session: { ...LOCKED_STATUS, phase: active ? 'in_session' : 'locked', sessionId: active ? SESSION : null },
+    session: {
+      ...LOCKED_STATUS,
+      phase: active ? 'in_session' : 'locked',
+      sessionId: active ? SESSION : null,
+    },
     connection: 'online',
     locked: !active,
     lockMessage: null,
