@@ -118,6 +118,8 @@ describe('operator console (real server, Chromium)', () => {
       await expect(dialog(page).locator('input[name="name"]').inputValue()).resolves.toBe(name);
       await dialog(page).getByRole('button', { name: 'Crear', exact: true }).click();
       await page.getByRole('cell', { name, exact: true }).waitFor();
+      // The next "Agregar PC" must not find this dialog while it closes (it still shows this name).
+      await dialog(page).waitFor({ state: 'detached' });
     }
 
     // Floor
