@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { io, type Socket } from 'socket.io-client';
 import * as msgpackParser from 'socket.io-msgpack-parser';
 import { and, eq } from 'drizzle-orm';
@@ -8,6 +8,7 @@ import { agentEvents, deviceCredentials } from '../db/schema.js';
 import { newOrg, newPc, newZone, uniq, type OrgFixture } from '../testing/factories.js';
 import { type ApiBody, listen, pairingCode, pcRow, type LiveServer } from './testing/agent-harness.js';
 import { openTestDatabase } from '../testing/test-app.js';
+import { AgentGatewayRepository } from './agent-gateway.repository.js';
 import type { Database } from '../db/database.js';
 
 let db: { database: Database; close: () => Promise<void> };
@@ -192,8 +193,65 @@ describe('agent.sync', () => {
       expect(replay.results[0]).toEqual({ eventId: notice.eventId, ok: true, duplicate: true });
       const stored = await server.app.database.db.select().from(agentEvents).where(and(eq(agentEvents.pcId, pc.id), eq(agentEvents.eventId, notice.eventId)));
       expect(stored).toHaveLength(1);
+      // A NUL in an agent's text (jsonb refuses it) is stored with U+FFFD, not refused forever.
+      const nul = { ...notice, eventId: randomUUID(), seq: 2, message: 'a\u0000b' };
+      const withNul = (await socket.emitWithAck('agent.sync', { batchId: randomUUID(), events: [nul] })) as AgentSyncAck;
+      expect(withNul.results).toEqual([{ eventId: nul.eventId, ok: true }]);
+      const [row] = await server.app.database.db.select().from(agentEvents).where(and(eq(agentEvents.pcId, pc.id), eq(agentEvents.eventId, nul.eventId)));
+      expect((row!.payload as { message: string }).message).toBe('a\ufffdb');
     } finally {
       socket.disconnect();
+    }
+  });
+});
+
+describe('handshake admission (AGENT_MAX_HANDSHAKES)', () => {
+  it('beyond the limit an agent gets SERVICE_UNAVAILABLE with retryAfterMs; slots come back after welcomes and after refusals', async () => {
+    const limited = await listen({ AGENT_MAX_HANDSHAKES: '2' }, db.database);
+    const sockets: Socket[] = [];
+    const connectTo = (auth: Record<string, unknown>) => {
+      const socket = io(`${limited.url}/agent`, { autoConnect: false, reconnection: false, transports: ['websocket'], parser: msgpackParser, auth });
+      sockets.push(socket);
+      return new Promise<{ welcomed: boolean; code?: string; retryAfterMs?: number }>((resolve) => {
+        socket.once('agent.welcome', () => resolve({ welcomed: true }));
+        socket.once('connect_error', (err: Error & { data?: { code: string; retryAfterMs?: number } }) =>
+          resolve({ welcomed: false, ...(err.data ? { code: err.data.code, retryAfterMs: err.data.retryAfterMs } : {}) }),
+        );
+        socket.connect();
+      });
+    };
+    try {
+      const org = await newOrg(server.app);
+      const tokens: string[] = [];
+      for (let i = 0; i < 8; i++) {
+        const { credential } = await enrolled(org);
+        tokens.push(await deviceToken(credential.deviceId, credential.deviceSecret));
+      }
+      // The first two handshakes are held at their query: the six others find no slot.
+      const repo = limited.app.running.app.get(AgentGatewayRepository);
+      const real = repo.handshakeContext.bind(repo);
+      let open!: () => void;
+      const gate = new Promise<void>((r) => (open = r));
+      const spy = vi.spyOn(repo, 'handshakeContext').mockImplementation((...args) => gate.then(() => real(...args)));
+      const held = tokens.slice(0, 2).map((t) => connectTo(handshake(t)));
+      await vi.waitFor(() => expect(spy).toHaveBeenCalledTimes(2), { timeout: 5_000 });
+      const refused = await Promise.all(tokens.slice(2).map((t) => connectTo(handshake(t))));
+      open();
+      expect(await Promise.all(held)).toEqual([{ welcomed: true }, { welcomed: true }]);
+      spy.mockRestore();
+      expect(refused).toHaveLength(6);
+      for (const r of refused) {
+        expect(r.code).toBe('SERVICE_UNAVAILABLE');
+        expect(r.retryAfterMs).toBeGreaterThanOrEqual(500);
+        expect(r.retryAfterMs).toBeLessThanOrEqual(60_500);
+      }
+      // Refused handshakes (bad token) free their slot too: five in a row, then every agent again.
+      for (let i = 0; i < 5; i++) expect((await connectTo(handshake('not-a-token'))).code).toBe('TOKEN_INVALID');
+      for (const s of sockets.splice(0)) s.disconnect();
+      for (const t of tokens) expect(await connectTo(handshake(t))).toEqual({ welcomed: true });
+    } finally {
+      for (const s of sockets) s.disconnect();
+      await limited.close();
     }
   });
 });

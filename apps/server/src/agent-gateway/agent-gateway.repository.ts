@@ -207,8 +207,10 @@ export class AgentGatewayRepository {
   /** Returns the ids it stored (the others were there already). */
   async insertEvents(values: (typeof agentEvents.$inferInsert)[]): Promise<Set<string>> {
     if (!values.length) return new Set();
+    // jsonb refuses NUL characters; an agent's text may carry one (it would be refused forever).
     const rows = JSON.stringify(
       values.map((v) => ({ pc_id: v.pcId, event_id: v.eventId, type: v.type, payload: v.payload ?? {}, result: v.result ?? null })),
+      (_key, value: unknown) => (typeof value === 'string' && value.includes('\0') ? value.replaceAll('\0', '\uFFFD') : value),
     );
     const result = await this.db.execute(sql`
       insert into ${agentEvents} (pc_id, event_id, type, payload, result)

@@ -53,7 +53,7 @@ import { TokenService } from '../auth/token.service.js';
 import { EventBus } from '../events/event-bus.js';
 import type { AgentCommandInput, AgentCommandResult, AgentPort } from '../sessions/agent-port.js';
 import { AgentGatewayRepository } from './agent-gateway.repository.js';
-import { HandshakeAdmission, MAX_HANDSHAKES_IN_FLIGHT } from './handshake-admission.js';
+import { HandshakeAdmission } from './handshake-admission.js';
 import { PcPresenceService } from './pc-presence.service.js';
 import { redisClient, redisNamespace } from '../kv/redis.js';
 
@@ -109,7 +109,7 @@ export class AgentGateway implements AgentPort, OnModuleInit, OnModuleDestroy {
   private readonly handshakes = new WeakMap<Socket, HandshakeContext>();
   private readonly waiters = new Map<string, Set<() => void>>();
   private readonly zoneTables = new Map<string, { day: number; table: ZoneTable }>();
-  private readonly admission = new HandshakeAdmission(MAX_HANDSHAKES_IN_FLIGHT);
+  private readonly admission: HandshakeAdmission;
   /** Admitted handshakes' slot release, until the welcome is sent. */
   private readonly admitted = new WeakMap<Socket, (welcomed: boolean) => void>();
   private readonly recheckHere = new Set<string>();
@@ -127,7 +127,9 @@ export class AgentGateway implements AgentPort, OnModuleInit, OnModuleDestroy {
     @Inject(PcPresenceService) private readonly presence: PcPresenceService,
     @Inject(EventBus) private readonly events: EventBus,
     @Inject(CONFIG) private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.admission = new HandshakeAdmission(config.AGENT_MAX_HANDSHAKES);
+  }
 
   onModuleInit(): void {
     // A PC retired (or re-enrolled) while connected is cut off at once.

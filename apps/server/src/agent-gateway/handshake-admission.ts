@@ -1,14 +1,8 @@
 /**
- * Handshakes (token check, handshake query, welcome) in progress at once. Beyond that an agent is
- * told at once to come back later: in a reconnect storm a queue longer than the agents' connect
- * timeout would only do work for agents that already gave up, and their retries would pile up.
- */
-export const MAX_HANDSHAKES_IN_FLIGHT = 200;
-
-/**
- * Admission for a reconnect storm: the "come back in" delay spreads the agents turned away over the
- * time this instance needs to take them (turned away per second / welcomed per second), so they
- * return at about the rate it can welcome them.
+ * Admission for a reconnect storm: at most AGENT_MAX_HANDSHAKES in progress (a queue longer than
+ * the agents' connect timeout only does work for agents that already gave up). The "come back in"
+ * delay spreads the agents turned away over the time this instance needs to take them (turned away
+ * per second / welcomed per second), so they return at about the rate it can welcome them.
  */
 export class HandshakeAdmission {
   inFlight = 0;

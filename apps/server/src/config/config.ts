@@ -39,6 +39,8 @@ export const configSchema = z.object({
   PC_OFFLINE_AFTER_S: positiveInt.default(150),
   SESSION_ACK_TIMEOUT_MS: positiveInt.default(10_000),
   PAIRING_CODE_TTL_S: positiveInt.default(24 * 3600),
+  /** Agent handshakes in progress per instance; beyond, agents are told when to come back. */
+  AGENT_MAX_HANDSHAKES: positiveInt.default(200),
 });
 
 export type AppConfig = z.infer<typeof configSchema>;
